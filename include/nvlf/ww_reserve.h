@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * nouveau-lockfix: reserve a set of buffer objects as one, and touch user
+ * memory only in ways that cannot deadlock against those reservations.
+ */
+#ifndef NVLF_WW_RESERVE_H
+#define NVLF_WW_RESERVE_H
+
+#include <linux/atomic.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/types.h>
+#include <linux/ww_mutex.h>
+
+struct dma_resv;
+
+/**
+ * struct ww_reserve_stats - what the reservation helpers count
+ * @backoffs: -EDEADLK: every reservation dropped, the contended one taken
+ *	with the slow path
+ * @would_fault: user copies refused because reservations were held and
+ *	the memory was not present
+ */
+struct ww_reserve_stats {
+	atomic_long_t backoffs;
+	atomic_long_t would_fault;
+};
+
+/**
+ * struct ww_reserve - a set of reservations taken under one ww ticket
+ * @ticket: the acquire context, live between lock_all and unlock_all
+ * @objs: the reservation objects, filled in by the caller after
+ *	ww_reserve_init(); the same object twice is an error
+ * @held: bitmap, bit i set while objs[i] is locked by us
+ * @count: number of entries in @objs
+ * @nheld: number of bits set in @held
+ * @dup: on -EINVAL from ww_reserve_lock_all(), the index of the duplicate
+ * @interruptible: wait for reservations interruptibly
+ * @naive: test builds only (NVLF_NAIVE_MODE): user copies ignore the
+ *	reservations, reproducing the pre-fix pattern for tests
+ * @stats: counters to update, never NULL
+ */
+struct ww_reserve {
+	struct ww_acquire_ctx ticket;
+	struct dma_resv **objs;
+	unsigned long *held;
+	unsigned int count;
+	unsigned int nheld;
+	unsigned int dup;
+	bool interruptible;
+	bool naive;
+	struct ww_reserve_stats *stats;
+};
+
+/* Returned by the user-copy helpers: held reservations forbid faulting. */
+#define WW_RESERVE_WOULD_FAULT (-EAGAIN)
+
+int ww_reserve_init(struct ww_reserve *r, unsigned int count,
+		    bool interruptible, struct ww_reserve_stats *stats);
+void ww_reserve_fini(struct ww_reserve *r);
+int ww_reserve_lock_all(struct ww_reserve *r);
+void ww_reserve_unlock_all(struct ww_reserve *r);
+
+int ww_reserve_copy_from_user(struct ww_reserve *r, void *dst,
+			      const void __user *src, size_t len);
+int ww_reserve_copy_to_user(struct ww_reserve *r, void __user *dst,
+			    const void *src, size_t len);
+
+/**
+ * ww_reserve_held - whether any reservation of @r is held
+ * @r: the set
+ *
+ * Return: true between a successful ww_reserve_lock_all() and
+ * ww_reserve_unlock_all().
+ */
+static inline bool ww_reserve_held(const struct ww_reserve *r)
+{
+	return r->nheld != 0;
+}
+
+#endif /* NVLF_WW_RESERVE_H */

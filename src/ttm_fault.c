@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * nouveau-lockfix: the mmap and page-fault path of TTM buffer objects.
+ *
+ * This file replaces the target kernel's ttm_bo_vm.c in ttm.ko.  It
+ * provides the same exported interface (the default vm_operations_struct,
+ * ttm_bo_mmap_obj() and the helpers drivers build their own fault handlers
+ * on), with the same prototypes, so that the symbol CRCs do not change.
+ *
+ * Locking rule of this file
+ * -------------------------
+ * The core MM calls .fault with mmap_lock held (per-VMA locked faults are
+ * bounced to mmap_lock for VMAs without ->map_pages, which is what TTM's
+ * are).  mmap_lock is the outer lock and a BO reservation the inner one:
+ * dma_resv_lockdep() teaches lockdep exactly that order.  A task that holds
+ * a reservation and touches user memory may therefore wait for mmap_lock;
+ * if we waited for its reservation while holding mmap_lock, we would
+ * deadlock with it (or with ourselves, if that task is us).
+ *
+ * So a fault never sleeps on a reservation, nor on the fences of a
+ * pipelined move, while it holds mmap_lock on an attempt that may still be
+ * retried.  It trylocks; when the reservation is busy it keeps the BO alive
+ * with a reference, releases mmap_lock, waits interruptibly until the
+ * holder lets go (taking and at once dropping the reservation), and
+ * returns VM_FAULT_RETRY: the core MM takes mmap_lock again and repeats
+ * the fault with FAULT_FLAG_TRIED.  With FAULT_FLAG_RETRY_NOWAIT it returns
+ * VM_FAULT_RETRY without sleeping and without releasing anything.
+ *
+ * Only an attempt that cannot be retried (FAULT_FLAG_TRIED, or a fault the
+ * core MM does not allow to retry at all) blocks on the reservation, and
+ * then interruptibly, in the mmap_lock -> reservation order.  Blocking
+ * there also keeps the faulting task from being starved by a holder that
+ * reserves again and again: the retried attempt queues on the lock.
+ *
+ * The vm access path (ptrace, /proc/PID/mem) has no way to retry; it
+ * reserves interruptibly under the caller's mmap_lock, in the same order.
+ */
+
+#define pr_fmt(fmt) "[TTM] " fmt
+
+#include "nvlf_compat.h"
+
+/*
+ * The headers below are those the target kernel's ttm_bo_vm.c includes:
+ * the CRCs of the exported symbols depend on which types are complete.
+ */
+#ifdef NVLF_HAVE_TTM_BO_H
+#include <drm/ttm/ttm_bo.h>
+#include <drm/ttm/ttm_placement.h>
+#include <drm/ttm/ttm_tt.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
+#else
+#include <drm/ttm/ttm_bo_driver.h>
+#include <drm/ttm/ttm_placement.h>
+#include <drm/drm_vma_manager.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
+#include <linux/mm.h>
+#include <linux/pfn_t.h>
+#include <linux/rbtree.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+#include <linux/mem_encrypt.h>
+#endif
+
+#include <nvlf/stats.h>
+#include "nvlf_build.h"
+
+static atomic_long_t nvlf_faults, nvlf_busy_retry, nvlf_busy_nowait,
+	nvlf_busy_block, nvlf_move_retry, nvlf_move_nowait, nvlf_move_block,
+	nvlf_access, nvlf_dummy;
+
+static const struct nvlf_stat nvlf_ttm_stats[] = {
+	{ "faults", &nvlf_faults },
+	{ "reserve_busy_retry", &nvlf_busy_retry },
+	{ "reserve_busy_nowait", &nvlf_busy_nowait },
+	{ "reserve_busy_block", &nvlf_busy_block },
+	{ "move_wait_retry", &nvlf_move_retry },
+	{ "move_wait_nowait", &nvlf_move_nowait },
+	{ "move_wait_block", &nvlf_move_block },
+	{ "vm_access", &nvlf_access },
+	{ "dummy_page", &nvlf_dummy },
+	{ }
+};
+
+/* What a fault that backs off waits for, with no lock held. */
+enum nvlf_wait_for {
+	NVLF_WAIT_UNRESERVED,	/* the reservation's holder to let go */
+	NVLF_WAIT_MOVED,	/* the fences of a pipelined move */
+};
+
+/*
+ * nvlf_back_off - release mmap_lock, wait with no lock held, ask for a retry
+ *
+ * Called on a first attempt that may be retried, with mmap_lock held and
+ * without the reservation.  The reference keeps @bo alive once mmap_lock
+ * no longer pins the VMA.  Signals end the wait early; the retried fault
+ * sees them.
+ */
+static vm_fault_t nvlf_back_off(struct ttm_buffer_object *bo,
+				struct vm_fault *vmf, enum nvlf_wait_for what)
+{
+	struct dma_resv *resv = bo->base.resv;
+
+	if (vmf->flags & FAULT_FLAG_RETRY_NOWAIT) {
+		if (what == NVLF_WAIT_MOVED)
+			nvlf_count(nvlf_move_nowait);
+		else
+			nvlf_count(nvlf_busy_nowait);
+		return VM_FAULT_RETRY;
+	}
+
+	ttm_bo_get(bo);
+	mmap_read_unlock(vmf->vma->vm_mm);
+
+	if (what == NVLF_WAIT_UNRESERVED) {
+		nvlf_count(nvlf_busy_retry);
+		if (dma_resv_lock_interruptible(resv, NULL) == 0)
+			dma_resv_unlock(resv);
+	} else {
+		nvlf_count(nvlf_move_retry);
+		dma_resv_wait_timeout(resv, DMA_RESV_USAGE_KERNEL, true,
+				      MAX_SCHEDULE_TIMEOUT);
+	}
+
+	ttm_bo_put(bo);
+	return VM_FAULT_RETRY;
+}
+
+/**
+ * ttm_bo_vm_reserve - reserve a buffer object for a fault handler
+ * @bo: the buffer object the faulting VMA maps
+ * @vmf: the fault
+ *
+ * For drivers' own .fault and .page_mkwrite handlers.  On a first attempt
+ * that may be retried this never sleeps with mmap_lock held: when @bo is
+ * reserved by someone else it releases mmap_lock, waits for the holder and
+ * asks for a retry (see the locking rule at the top of this file).
+ *
+ * Return: 0 with @bo reserved; VM_FAULT_RETRY with mmap_lock released
+ * (unless FAULT_FLAG_RETRY_NOWAIT, then with nothing released);
+ * VM_FAULT_NOPAGE when a signal interrupted a blocking wait;
+ * VM_FAULT_SIGBUS for imported pages that may not be mapped.
+ */
+vm_fault_t ttm_bo_vm_reserve(struct ttm_buffer_object *bo,
+			     struct vm_fault *vmf)
+{
+	struct ttm_tt *tt;
+
+	if (!dma_resv_trylock(bo->base.resv)) {
+		if (fault_flag_allow_retry_first(vmf->flags))
+			return nvlf_back_off(bo, vmf, NVLF_WAIT_UNRESERVED);
+
+		/* A retried attempt: mmap_lock -> reservation is the order. */
+		nvlf_count(nvlf_busy_block);
+		if (dma_resv_lock_interruptible(bo->base.resv, NULL))
+			return VM_FAULT_NOPAGE;
+	}
+
+	/*
+	 * Pages imported from another device are mapped through their
+	 * exporter, unless the importer declared them mappable.
+	 */
+	tt = bo->ttm;
+	if (tt && (tt->page_flags & TTM_TT_FLAG_EXTERNAL) &&
+	    !(tt->page_flags & TTM_TT_FLAG_EXTERNAL_MAPPABLE)) {
+		dma_resv_unlock(bo->base.resv);
+		return VM_FAULT_SIGBUS;
+	}
+	return 0;
+}
+EXPORT_SYMBOL(ttm_bo_vm_reserve);
+
+/*
+ * nvlf_wait_moved - wait for a pipelined move of a reserved BO to finish
+ *
+ * Same rule as for the reservation.  On a first attempt that may retry we
+ * drop the reservation too, so that VM_FAULT_RETRY leaves nothing held
+ * (the contract ttm_bo_vm_fault_reserved() callers rely on); with
+ * FAULT_FLAG_RETRY_NOWAIT the reservation stays with the caller.
+ */
+static vm_fault_t nvlf_wait_moved(struct ttm_buffer_object *bo,
+				  struct vm_fault *vmf)
+{
+	long err;
+
+	if (dma_resv_test_signaled(bo->base.resv, DMA_RESV_USAGE_KERNEL))
+		return 0;
+
+	if (fault_flag_allow_retry_first(vmf->flags)) {
+		if (!(vmf->flags & FAULT_FLAG_RETRY_NOWAIT))
+			dma_resv_unlock(bo->base.resv);
+		return nvlf_back_off(bo, vmf, NVLF_WAIT_MOVED);
+	}
+
+	nvlf_count(nvlf_move_block);
+	err = dma_resv_wait_timeout(bo->base.resv, DMA_RESV_USAGE_KERNEL, true,
+				    MAX_SCHEDULE_TIMEOUT);
+	if (err == -ERESTARTSYS)
+		return VM_FAULT_NOPAGE;
+	return err < 0 ? VM_FAULT_SIGBUS : 0;
+}
+
+/* Page frame of page @idx of a BO whose resource is in I/O memory. */
+static unsigned long nvlf_io_pfn(struct ttm_buffer_object *bo,
+				 unsigned long idx)
+{
+	if (bo->bdev->funcs->io_mem_pfn)
+		return bo->bdev->funcs->io_mem_pfn(bo, idx);
+	return PHYS_PFN(bo->resource->bus.offset) + idx;
+}
+
+/* Make sure the system pages of @bo exist; 0 or a vm_fault_t error. */
+static vm_fault_t nvlf_populate(struct ttm_buffer_object *bo)
+{
+	struct ttm_operation_ctx ctx = {
+		.interruptible = true,
+		.force_alloc = true,
+	};
+	int err = ttm_tt_populate(bo->bdev, bo->ttm, &ctx);
+
+	switch (err) {
+	case 0:
+		return 0;
+	case -EINTR:
+	case -ERESTARTSYS:
+	case -EAGAIN:
+		return VM_FAULT_NOPAGE;	/* the access faults again */
+	case -ENOMEM:
+		return VM_FAULT_OOM;
+	default:
+		pr_debug("populating a BO for a fault failed: %pe\n",
+			 ERR_PTR(err));
+		return VM_FAULT_SIGBUS;
+	}
+}
+
+/**
+ * ttm_bo_vm_fault_reserved - map the pages of a reserved BO into a VMA
+ * @vmf: the fault; vmf->vma->vm_private_data is the buffer object
+ * @prot: page protection for the new entries
+ * @num_prefault: how many pages from the faulting one on to map at once
+ *
+ * The caller holds the reservation of the BO (ttm_bo_vm_reserve()).  A
+ * pipelined move still in flight is waited for under the rule at the top
+ * of this file.  Only the faulting page is required; failures on the
+ * pages mapped ahead of it are ignored.
+ *
+ * Return: VM_FAULT_NOPAGE on success or when a signal is pending;
+ * VM_FAULT_RETRY after a wait without locks, with the reservation and
+ * mmap_lock released (with FAULT_FLAG_RETRY_NOWAIT: nothing released);
+ * VM_FAULT_SIGBUS or VM_FAULT_OOM on failure.
+ */
+vm_fault_t ttm_bo_vm_fault_reserved(struct vm_fault *vmf,
+				    pgprot_t prot,
+				    pgoff_t num_prefault)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct ttm_buffer_object *bo = vma->vm_private_data;
+	unsigned long base = drm_vma_node_start(&bo->base.vma_node);
+	unsigned long idx = vmf->pgoff - base;
+	unsigned long end = vma->vm_pgoff + vma_pages(vma) - base;
+	unsigned long addr = vmf->address;
+	struct ttm_resource *res;
+	vm_fault_t ret;
+	bool iomem;
+	pgoff_t n;
+
+	nvlf_count(nvlf_faults);
+	ret = nvlf_wait_moved(bo, vmf);
+	if (ret)
+		return ret;
+
+	res = bo->resource;
+	if (ttm_mem_io_reserve(bo->bdev, res))
+		return VM_FAULT_SIGBUS;
+	if (idx >= PFN_UP(bo->base.size))
+		return VM_FAULT_SIGBUS;
+	end = min_t(unsigned long, end, PFN_UP(bo->base.size));
+
+	/* Caching may differ from vm_page_prot: the BO can move under a VMA. */
+	prot = ttm_io_prot(bo, res, prot);
+	iomem = res->bus.is_iomem;
+	if (iomem) {
+		prot = pgprot_decrypted(prot);
+	} else {
+		ret = nvlf_populate(bo);
+		if (ret)
+			return ret;
+	}
+
+	for (n = 0; n < num_prefault && idx < end; n++, idx++) {
+		unsigned long pfn;
+
+		if (iomem) {
+			pfn = nvlf_io_pfn(bo, idx);
+		} else {
+			struct page *page = bo->ttm->pages[idx];
+
+			if (!page)
+				return n ? VM_FAULT_NOPAGE : VM_FAULT_OOM;
+			pfn = page_to_pfn(page);
+		}
+
+		ret = vmf_insert_pfn_prot(vma, addr, pfn, prot);
+		if (ret & VM_FAULT_ERROR)
+			return VM_FAULT_NOPAGE;	/* retried by the access */
+		addr += PAGE_SIZE;
+	}
+	return VM_FAULT_NOPAGE;
+}
+EXPORT_SYMBOL(ttm_bo_vm_fault_reserved);
+
+static void nvlf_free_dummy_page(struct drm_device *dev, void *page)
+{
+	__free_page(page);
+}
+
+/**
+ * ttm_bo_vm_dummy_page - back a VMA of an unplugged device with a zero page
+ * @vmf: the fault
+ * @prot: page protection for the new entries
+ *
+ * After the device is gone, every page of the VMA maps one zeroed page,
+ * freed when the DRM device is released.
+ *
+ * Return: VM_FAULT_NOPAGE, or VM_FAULT_OOM.
+ */
+vm_fault_t ttm_bo_vm_dummy_page(struct vm_fault *vmf, pgprot_t prot)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct ttm_buffer_object *bo = vma->vm_private_data;
+	vm_fault_t ret = VM_FAULT_NOPAGE;
+	struct page *zero;
+	unsigned long addr;
+
+	nvlf_count(nvlf_dummy);
+	zero = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!zero)
+		return VM_FAULT_OOM;
+	if (drmm_add_action_or_reset(bo->base.dev, nvlf_free_dummy_page, zero))
+		return VM_FAULT_OOM;
+
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE)
+		ret = vmf_insert_pfn_prot(vma, addr, page_to_pfn(zero), prot);
+	return ret;
+}
+EXPORT_SYMBOL(ttm_bo_vm_dummy_page);
+
+/**
+ * ttm_bo_vm_fault - the .fault handler of TTM's default vm_ops
+ * @vmf: the fault
+ *
+ * Reserve (ttm_bo_vm_reserve()), map (ttm_bo_vm_fault_reserved()) or, once
+ * the device is unplugged, map a dummy page; then unreserve.
+ *
+ * Return: a vm_fault_t code as ttm_bo_vm_fault_reserved() documents.
+ */
+vm_fault_t ttm_bo_vm_fault(struct vm_fault *vmf)
+{
+	struct ttm_buffer_object *bo = vmf->vma->vm_private_data;
+	vm_fault_t ret;
+	int idx;
+
+	ret = ttm_bo_vm_reserve(bo, vmf);
+	if (ret)
+		return ret;
+
+	if (drm_dev_enter(bo->base.dev, &idx)) {
+		ret = ttm_bo_vm_fault_reserved(vmf, vmf->vma->vm_page_prot,
+					       TTM_BO_VM_NUM_PREFAULT);
+		drm_dev_exit(idx);
+	} else {
+		ret = ttm_bo_vm_dummy_page(vmf, vmf->vma->vm_page_prot);
+	}
+
+	/* A retry that waited has released the reservation already. */
+	if (ret == VM_FAULT_RETRY && !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT))
+		return ret;
+	dma_resv_unlock(bo->base.resv);
+	return ret;
+}
+EXPORT_SYMBOL(ttm_bo_vm_fault);
+
+/**
+ * ttm_bo_vm_open - .open of TTM's vm_ops: a VMA copy holds a BO reference
+ * @vma: the new VMA (split or forked)
+ */
+void ttm_bo_vm_open(struct vm_area_struct *vma)
+{
+	struct ttm_buffer_object *bo = vma->vm_private_data;
+
+	WARN_ON(bo->bdev->dev_mapping != vma->vm_file->f_mapping);
+	ttm_bo_get(bo);
+}
+EXPORT_SYMBOL(ttm_bo_vm_open);
+
+/**
+ * ttm_bo_vm_close - .close of TTM's vm_ops: drop the VMA's BO reference
+ * @vma: the VMA going away
+ */
+void ttm_bo_vm_close(struct vm_area_struct *vma)
+{
+	struct ttm_buffer_object *bo = vma->vm_private_data;
+
+	vma->vm_private_data = NULL;
+	ttm_bo_put(bo);
+}
+EXPORT_SYMBOL(ttm_bo_vm_close);
+
+/* Copy between @buf and system pages of a reserved BO, one page at a time. */
+static int nvlf_access_pages(struct ttm_buffer_object *bo, unsigned long off,
+			     u8 *buf, int len, bool write)
+{
+	int done = 0;
+
+	while (done < len) {
+		unsigned long pg = off >> PAGE_SHIFT;
+		unsigned long in = offset_in_page(off);
+		int n = min_t(unsigned long, len - done, PAGE_SIZE - in);
+		struct ttm_bo_kmap_obj map;
+		bool is_iomem;
+		u8 *p;
+		int err;
+
+		err = ttm_bo_kmap(bo, pg, 1, &map);
+		if (err)
+			return err;
+		p = (u8 *)ttm_kmap_obj_virtual(&map, &is_iomem) + in;
+		WARN_ON_ONCE(is_iomem);
+		if (write)
+			memcpy(p, buf + done, n);
+		else
+			memcpy(buf + done, p, n);
+		ttm_bo_kunmap(&map);
+
+		done += n;
+		off += n;
+	}
+	return len;
+}
+
+/**
+ * ttm_bo_vm_access - .access of TTM's vm_ops (ptrace, /proc/PID/mem)
+ * @vma: the VMA
+ * @addr: user address of the first byte
+ * @buf: kernel buffer
+ * @len: bytes to copy
+ * @write: copy from @buf into the BO instead of out of it
+ *
+ * The caller holds mmap_lock and cannot retry, so the reservation is taken
+ * interruptibly in the mmap_lock -> reservation order.
+ *
+ * Return: @len, or a negative error code.
+ */
+int ttm_bo_vm_access(struct vm_area_struct *vma, unsigned long addr,
+		     void *buf, int len, int write)
+{
+	struct ttm_buffer_object *bo = vma->vm_private_data;
+	unsigned long off = addr - vma->vm_start +
+		((vma->vm_pgoff - drm_vma_node_start(&bo->base.vma_node)) <<
+		 PAGE_SHIFT);
+	int ret;
+
+	if (len < 1 || off + len > bo->base.size)
+		return -EIO;
+
+	nvlf_count(nvlf_access);
+	ret = dma_resv_lock_interruptible(bo->base.resv, NULL);
+	if (ret)
+		return ret == -EINTR ? -ERESTARTSYS : ret;
+
+	if (!bo->resource) {
+		ret = -ENODATA;
+	} else if (bo->resource->mem_type == TTM_PL_SYSTEM ||
+		   bo->resource->mem_type == TTM_PL_TT) {
+		ret = nvlf_access_pages(bo, off, buf, len, write);
+	} else if (bo->bdev->funcs->access_memory) {
+		ret = bo->bdev->funcs->access_memory(bo, off, buf, len, write);
+	} else {
+		ret = -EIO;
+	}
+
+	dma_resv_unlock(bo->base.resv);
+	return ret;
+}
+EXPORT_SYMBOL(ttm_bo_vm_access);
+
+static const struct vm_operations_struct nvlf_ttm_vm_ops = {
+	.fault = ttm_bo_vm_fault,
+	.open = ttm_bo_vm_open,
+	.close = ttm_bo_vm_close,
+	.access = ttm_bo_vm_access,
+};
+
+/**
+ * ttm_bo_mmap_obj - set up a VMA that maps a buffer object
+ * @vma: the VMA being mmapped
+ * @bo: the buffer object; the VMA takes a reference
+ *
+ * A driver that set vma->vm_ops keeps its own; the others get TTM's.
+ *
+ * Return: 0, or -EINVAL for a private writable (copy-on-write) mapping.
+ */
+int ttm_bo_mmap_obj(struct vm_area_struct *vma, struct ttm_buffer_object *bo)
+{
+	const vm_flags_t flags = VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP;
+
+	/* CoW of device memory makes no sense. */
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+
+	ttm_bo_get(bo);
+	vma->vm_private_data = bo;
+	if (!vma->vm_ops)
+		vma->vm_ops = &nvlf_ttm_vm_ops;
+#ifdef NVLF_HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+	return 0;
+}
+EXPORT_SYMBOL(ttm_bo_mmap_obj);
+
+/* ttm.ko has no init or exit of its own: these are ours. */
+static struct dentry *nvlf_ttm_debugfs;
+
+static int __init nvlf_ttm_init(void)
+{
+	nvlf_ttm_debugfs = nvlf_stats_create("nvlf_ttm", nvlf_ttm_stats);
+	return 0;
+}
+
+static void __exit nvlf_ttm_exit(void)
+{
+	nvlf_stats_remove(nvlf_ttm_debugfs);
+}
+
+module_init(nvlf_ttm_init);
+module_exit(nvlf_ttm_exit);
+MODULE_VERSION(NVLF_VERSION);
+MODULE_INFO(nvlf_upstream, NVLF_UPSTREAM);
