@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nouveau-lockfix: user entry points.
+#
+#   make [KVER=...] [KSRC=...]   build ttm.ko and nouveau.ko into out/KVER
+#   sudo make install [KVER=...] install build dependencies, then DKMS add,
+#                                build and install for KVER
+#   sudo make uninstall          remove the package from DKMS (the in-tree
+#                                modules come back)
+#   make check                   the whole test suite (installs what it needs)
+#   make abi-check [KVER=...]    compare our ttm.ko's exports with the distro's
+#
+# KVER defaults to the running kernel.  KSRC names a kernel source tree or
+# tarball when the distro's source package does not match the kernel.
+
+KVER ?= $(shell uname -r)
+KSRC ?=
+export KSRC
+
+.PHONY: all modules dkms-build install uninstall check abi-check clean help
+
+all modules:
+	@scripts/nvlf-build --kver "$(KVER)"
+
+# Called by DKMS (dkms.conf MAKE[0]) in its copy of this tree.
+dkms-build:
+	@scripts/nvlf-build --kver "$(KVER)" --out "$(CURDIR)/out/$(KVER)"
+
+install:
+	@scripts/nvlf-install --kver "$(KVER)" install
+
+uninstall:
+	@scripts/nvlf-install uninstall
+
+abi-check:
+	@scripts/abi-check "$(KVER)"
+
+check:
+	@tests/run
+
+clean:
+	rm -rf out
+
+help:
+	@sed -n '3,16s/^# \{0,1\}//p' Makefile

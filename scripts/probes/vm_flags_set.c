@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * define: NVLF_HAVE_VM_FLAGS_SET
+ * tracks: vma->vm_flags made read-only behind vm_flags_set() and friends
+ *	(bc292ab00f6c "mm: introduce vma->vm_flags wrapper functions", v6.3).
+ * part: ttm
+ */
+#include <linux/mm.h>
+
+void nvlf_probe(struct vm_area_struct *vma)
+{
+	vm_flags_set(vma, VM_IO | VM_PFNMAP);
+}
