@@ -1,0 +1,243 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest smoke test for nouveau-lockfix; runs as /test.sh under busybox ash
+# in the initramfs from tests/guest/mkinitramfs and prints TAP.
+#
+# usage: smoke.sh [EXPECT_FILE]     (default /expect.env)
+#
+# EXPECT_FILE holds KEY=VALUE lines (no quoting, '#' comments):
+#   EXPECT_TTM_SRCVERSION=...      modinfo -F srcversion ttm.ko (host side)
+#   EXPECT_NOUVEAU_SRCVERSION=...  modinfo -F srcversion nouveau.ko
+#   EXPECT_VERSION=...             MODULE_VERSION of our ttm.ko
+#   DRM_DUMB=/bin/drm_dumb         (optional) the dumb-buffer test program
+#   CARD_WAIT=10                   (optional) seconds to wait for the card
+#
+# Test points:
+#   modprobe bochs; a DRM card bound to bochs-drm appears;
+#   ttm srcversion and version are ours;
+#   drm_dumb passes; the nvlf_ttm "faults" counter grows while it runs;
+#   modprobe nouveau; nouveau srcversion is ours; no kernel message of
+#   priority err or worse (<= 3) while nouveau loads;
+#   no oops/BUG/WARNING in the kernel log and no such taint flag.
+# If /smoke-extra.sh exists it is sourced before the plan line and may add
+# test points with tap_ok/tap_fail/tap_check.
+# The kernel's "module verification failed: signature and/or required key
+# missing" message is a notice (priority 5), expected for our unsigned
+# modules: it is reported as a comment, never as a failure.
+
+EXPECT_FILE=${1:-/expect.env}
+DRM_DUMB=/bin/drm_dumb
+CARD_WAIT=10
+STATS=/sys/kernel/debug/nvlf_ttm/stats
+
+tap_n=0
+tap_failed=0
+
+tap_ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $*"
+}
+
+tap_fail() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $*"
+}
+
+# tap_check DESCRIPTION COMMAND...: one test point from a command's status
+tap_check() {
+	_desc=$1
+	shift
+	if "$@"; then
+		tap_ok "$_desc"
+	else
+		tap_fail "$_desc"
+	fi
+}
+
+# stdin as TAP comments
+tap_comment() {
+	sed 's/^/# /'
+}
+
+# compare the contents of a sysfs file with an expected value
+# sysfs_equals FILE EXPECT_NAME EXPECTED DESCRIPTION
+sysfs_equals() {
+	if [ -z "$3" ]; then
+		tap_fail "$4 ($2 not set in $EXPECT_FILE)"
+	elif [ ! -r "$1" ]; then
+		tap_fail "$4 (no $1: module loaded without MODULE_VERSION, i.e. not ours)"
+	else
+		_got=$(cat "$1")
+		if [ "$_got" = "$3" ]; then
+			tap_ok "$4 ($_got)"
+		else
+			tap_fail "$4 (got $_got, want $3)"
+		fi
+	fi
+}
+
+# value of counter $1 in the nvlf_ttm stats file, empty if none
+stat_get() {
+	[ -r "$STATS" ] && awk -v k="$1" '$1 == k { print $2; exit }' "$STATS"
+}
+
+# lines of a raw (dmesg -r) log whose priority is <= $2; "<N>" with
+# N = facility * 8 + priority; prefix-less lines continue the last record
+dmesg_prio_le() {
+	awk -v max="$2" '
+		match($0, /^<[0-9]+>/) {
+			pri = substr($0, 2, RLENGTH - 2) % 8
+		}
+		pri <= max { print }
+	' pri=7 "$1"
+}
+
+# --- expectations ----------------------------------------------------------
+EXPECT_TTM_SRCVERSION=
+EXPECT_NOUVEAU_SRCVERSION=
+EXPECT_VERSION=
+if [ -r "$EXPECT_FILE" ]; then
+	while IFS= read -r line; do
+		case "$line" in
+		EXPECT_TTM_SRCVERSION=*|EXPECT_NOUVEAU_SRCVERSION=*|EXPECT_VERSION=*|DRM_DUMB=*|CARD_WAIT=*)
+			eval "${line%%=*}=\"\${line#*=}\""
+			;;
+		esac
+	done <"$EXPECT_FILE"
+	echo "# expectations from $EXPECT_FILE:"
+	grep -v '^[[:space:]]*\(#\|$\)' "$EXPECT_FILE" | tap_comment
+else
+	echo "# no $EXPECT_FILE: srcversion/version checks will fail"
+fi
+echo "# kernel $(uname -r)"
+
+dmesg -r >/tmp/dmesg.boot
+
+# --- bochs, the card -------------------------------------------------------
+if modprobe bochs >/tmp/modprobe.out 2>&1; then
+	tap_ok "modprobe bochs"
+else
+	tap_comment </tmp/modprobe.out
+	tap_fail "modprobe bochs"
+fi
+
+card=
+i=0
+while [ -z "$card" ] && [ "$i" -le $((CARD_WAIT * 10)) ]; do
+	for c in /sys/class/drm/card[0-9]*; do
+		[ -e "$c/device/driver" ] || continue
+		case "$c" in *-*) continue ;; esac	# connectors: card0-VGA-1
+		drv=$(basename "$(readlink "$c/device/driver")")
+		if [ "$drv" = bochs-drm ] && [ -c "/dev/dri/${c##*/}" ]; then
+			card=/dev/dri/${c##*/}
+			break
+		fi
+	done
+	[ -n "$card" ] || { sleep 0.1; i=$((i + 1)); }
+done
+if [ -n "$card" ]; then
+	tap_ok "bochs-drm card appears: $card (after ~$((i / 10)).$((i % 10))s)"
+else
+	find /sys/class/drm /dev/dri -maxdepth 1 2>&1 | tap_comment
+	tap_fail "bochs-drm card appears within ${CARD_WAIT}s"
+fi
+
+# --- ttm is ours -------------------------------------------------------------
+sysfs_equals /sys/module/ttm/srcversion EXPECT_TTM_SRCVERSION \
+	"$EXPECT_TTM_SRCVERSION" "ttm srcversion"
+sysfs_equals /sys/module/ttm/version EXPECT_VERSION \
+	"$EXPECT_VERSION" "ttm version"
+
+# --- fault path --------------------------------------------------------------
+faults_before=$(stat_get faults)
+if [ -r "$STATS" ]; then
+	echo "# $STATS before drm_dumb:"
+	tap_comment <"$STATS"
+fi
+
+if [ -z "$card" ]; then
+	tap_fail "drm_dumb (no bochs card)"
+elif [ ! -x "$DRM_DUMB" ]; then
+	tap_fail "drm_dumb (no $DRM_DUMB in the initramfs)"
+else
+	"$DRM_DUMB" "$card" >/tmp/drm_dumb.out 2>&1
+	rc=$?
+	sed 's/^/drm_dumb: /' /tmp/drm_dumb.out | tap_comment
+	if [ "$rc" = 0 ] && grep -q '^1\.\.[1-9]' /tmp/drm_dumb.out &&
+	   ! grep -q '^not ok' /tmp/drm_dumb.out; then
+		tap_ok "drm_dumb $card: mmap/fork pattern checks pass"
+	else
+		tap_fail "drm_dumb $card (exit status $rc)"
+	fi
+fi
+
+faults_after=$(stat_get faults)
+if [ ! -r "$STATS" ]; then
+	tap_fail "nvlf_ttm faults counter grows during drm_dumb (no $STATS: our ttm.ko is not loaded)"
+elif [ -z "$faults_before" ] || [ -z "$faults_after" ]; then
+	tap_comment <"$STATS"
+	tap_fail "nvlf_ttm faults counter grows during drm_dumb (no 'faults' line in $STATS)"
+elif [ "$faults_after" -gt "$faults_before" ]; then
+	echo "# $STATS after drm_dumb:"
+	tap_comment <"$STATS"
+	tap_ok "nvlf_ttm faults counter grows during drm_dumb ($faults_before -> $faults_after)"
+else
+	tap_comment <"$STATS"
+	tap_fail "nvlf_ttm faults counter grows during drm_dumb ($faults_before -> $faults_after)"
+fi
+
+# --- nouveau -----------------------------------------------------------------
+dmesg -r -c >/tmp/dmesg.pre-nouveau
+if modprobe nouveau >/tmp/modprobe.out 2>&1; then
+	tap_ok "modprobe nouveau"
+else
+	tap_comment </tmp/modprobe.out
+	tap_fail "modprobe nouveau"
+fi
+sleep 1
+dmesg -r -c >/tmp/dmesg.nouveau
+
+sysfs_equals /sys/module/nouveau/srcversion EXPECT_NOUVEAU_SRCVERSION \
+	"$EXPECT_NOUVEAU_SRCVERSION" "nouveau srcversion"
+
+echo "# kernel messages while loading nouveau (first 30):"
+head -n 30 /tmp/dmesg.nouveau | sed 's/^/kernel: /' | tap_comment
+dmesg_prio_le /tmp/dmesg.nouveau 3 >/tmp/dmesg.nouveau.err
+if [ -s /tmp/dmesg.nouveau.err ]; then
+	sed 's/^/kernel: /' /tmp/dmesg.nouveau.err | tap_comment
+	tap_fail "no kernel message of priority err or worse while loading nouveau ($(grep -c '^<' /tmp/dmesg.nouveau.err) found)"
+else
+	tap_ok "no kernel message of priority err or worse while loading nouveau ($(grep -c '^<' /tmp/dmesg.nouveau) messages)"
+fi
+
+# --- whole-run kernel health -------------------------------------------------
+dmesg -r >/tmp/dmesg.post
+cat /tmp/dmesg.boot /tmp/dmesg.pre-nouveau /tmp/dmesg.nouveau \
+	/tmp/dmesg.post >/tmp/dmesg.all
+grep 'module verification failed' /tmp/dmesg.all |
+	sed 's/^/note (expected for unsigned modules, priority = N \& 7 = 5, notice): /' |
+	tap_comment
+grep -E 'Oops|BUG:|WARNING:|general protection|Call Trace|circular locking|recursive locking|blocked for more than|soft lockup|UBSAN|KASAN' \
+	/tmp/dmesg.all | sort -u >/tmp/dmesg.bad
+tainted=$(cat /proc/sys/kernel/tainted)
+# M machine check (4), B bad page (5), D oops (7), W warning (9),
+# L soft lockup (14)
+bad_taint=$((tainted & ((1 << 4) | (1 << 5) | (1 << 7) | (1 << 9) | (1 << 14))))
+echo "# /proc/sys/kernel/tainted = $tainted"
+if [ -s /tmp/dmesg.bad ] || [ "$bad_taint" != 0 ]; then
+	sed 's/^/kernel: /' /tmp/dmesg.bad | tap_comment
+	tap_fail "no oops/BUG/WARNING in the kernel log (taint $tainted)"
+else
+	tap_ok "no oops/BUG/WARNING in the kernel log"
+fi
+
+if [ -r /smoke-extra.sh ]; then
+	# shellcheck disable=SC1091
+	. /smoke-extra.sh
+fi
+
+echo "1..$tap_n"
+echo "# smoke: $tap_failed of $tap_n failed"
+[ "$tap_failed" = 0 ]
