@@ -36,6 +36,7 @@
 #include <nvif/class.h>
 #include <nvif/push206e.h>
 
+#include <nvlf/module_wrap.h>
 #include <nvlf/pushbuf.h>
 #include <nvlf/stats.h>
 #include "nvlf_build.h"
@@ -402,12 +403,8 @@ int nouveau_gem_ioctl_pushbuf(struct drm_device *dev, void *data,
 
 /*
  * nouveau.ko has one module init and exit, in nouveau_drm.o; Kbuild renames
- * them (-Dinit_module=..., -Dcleanup_module=...) so that ours wrap them and
- * add the counters.
+ * them (see nvlf/module_wrap.h) so that ours wrap them and add the counters.
  */
-int nvlf_upstream_init_module(void);
-void nvlf_upstream_cleanup_module(void);
-
 static struct dentry *nvlf_nouveau_debugfs;
 
 static int __init nvlf_nouveau_init(void)

@@ -41,28 +41,27 @@
 #include "nvlf_compat.h"
 
 /*
- * The headers below are those the target kernel's ttm_bo_vm.c includes:
+ * The headers below are the set the target kernel's ttm_bo_vm.c includes:
  * the CRCs of the exported symbols depend on which types are complete.
  */
 #ifdef NVLF_HAVE_TTM_BO_H
+#include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
 #include <drm/ttm/ttm_bo.h>
 #include <drm/ttm/ttm_placement.h>
 #include <drm/ttm/ttm_tt.h>
-
-#include <drm/drm_drv.h>
-#include <drm/drm_managed.h>
 #else
-#include <drm/ttm/ttm_bo_driver.h>
-#include <drm/ttm/ttm_placement.h>
-#include <drm/drm_vma_manager.h>
-#include <drm/drm_drv.h>
-#include <drm/drm_managed.h>
+#include <linux/mem_encrypt.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/pfn_t.h>
 #include <linux/rbtree.h>
-#include <linux/module.h>
 #include <linux/uaccess.h>
-#include <linux/mem_encrypt.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_vma_manager.h>
+#include <drm/ttm/ttm_bo_driver.h>
+#include <drm/ttm/ttm_placement.h>
 #endif
 
 #include <nvlf/stats.h>

@@ -195,6 +195,20 @@ void ww_reserve_unlock_all(struct ww_reserve *r)
 	ww_acquire_fini(&r->ticket);
 }
 
+/*
+ * Test builds of the test driver only (NVLF_NAIVE_MODE): copy as the code
+ * before the fix did, ignoring held reservations, so that tests can show
+ * that they catch it.  Never compiled into nouveau.ko.
+ */
+static bool ww_reserve_naive(const struct ww_reserve *r)
+{
+#ifdef NVLF_NAIVE_MODE
+	return r->naive;
+#else
+	return false;
+#endif
+}
+
 /**
  * ww_reserve_copy_from_user - copy from user memory near reservations
  * @r: the set whose reservations may be held
@@ -215,7 +229,7 @@ int ww_reserve_copy_from_user(struct ww_reserve *r, void *dst,
 {
 	unsigned long left;
 
-	if (!ww_reserve_held(r) || (IS_ENABLED(NVLF_NAIVE_MODE) && r->naive))
+	if (!ww_reserve_held(r) || ww_reserve_naive(r))
 		return copy_from_user(dst, src, len) ? -EFAULT : 0;
 
 	if (!access_ok(src, len))
@@ -246,7 +260,7 @@ int ww_reserve_copy_to_user(struct ww_reserve *r, void __user *dst,
 {
 	unsigned long left;
 
-	if (!ww_reserve_held(r) || (IS_ENABLED(NVLF_NAIVE_MODE) && r->naive))
+	if (!ww_reserve_held(r) || ww_reserve_naive(r))
 		return copy_to_user(dst, src, len) ? -EFAULT : 0;
 
 	if (!access_ok(dst, len))

@@ -17,7 +17,8 @@
 #   modprobe bochs; a DRM card bound to bochs-drm appears;
 #   ttm srcversion and version are ours;
 #   drm_dumb passes; the nvlf_ttm "faults" counter grows while it runs;
-#   modprobe nouveau; nouveau srcversion is ours; no kernel message of
+#   modprobe nouveau; nouveau srcversion and version are ours, it shows
+#   our counters (nvlf_nouveau/stats) and parameter; no kernel message of
 #   priority err or worse (<= 3) while nouveau loads;
 #   no oops/BUG/WARNING in the kernel log and no such taint flag.
 # If /smoke-extra.sh exists it is sourced before the plan line and may add
@@ -201,6 +202,20 @@ dmesg -r -c >/tmp/dmesg.nouveau
 
 sysfs_equals /sys/module/nouveau/srcversion EXPECT_NOUVEAU_SRCVERSION \
 	"$EXPECT_NOUVEAU_SRCVERSION" "nouveau srcversion"
+
+sysfs_equals /sys/module/nouveau/version EXPECT_VERSION \
+	"$EXPECT_VERSION" "nouveau version"
+
+# our module init wraps nouveau's: it publishes the pushbuf counters and
+# the module carries our parameter
+NV_STATS=/sys/kernel/debug/nvlf_nouveau/stats
+if [ -r "$NV_STATS" ] && grep -q '^pushbuf_jobs 0$' "$NV_STATS" &&
+   [ -r /sys/module/nouveau/parameters/lockfix_strict_presumed ]; then
+	tap_comment <"$NV_STATS"
+	tap_ok "nouveau publishes nvlf_nouveau/stats and lockfix_strict_presumed"
+else
+	tap_fail "nouveau publishes nvlf_nouveau/stats and lockfix_strict_presumed (not our nouveau.ko?)"
+fi
 
 echo "# kernel messages while loading nouveau (first 30):"
 head -n 30 /tmp/dmesg.nouveau | sed 's/^/kernel: /' | tap_comment

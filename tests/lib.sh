@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for tests/t/*.t.  A test file prints unnumbered TAP lines
+# ("ok - ...", "not ok - ...", "# ...") and tests/run numbers them.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=kernels.sh
+. "$top/tests/kernels.sh"
+NVLF_TEST_TMP=${NVLF_TEST_TMP:-/tmp/nvlf-test}
+mkdir -p "$NVLF_TEST_TMP"
+
+ok() {
+	echo "ok - $*"
+}
+
+not_ok() {
+	echo "not ok - $*"
+}
+
+skip() {
+	echo "ok - # SKIP $*"
+}
+
+# diag: stdin as TAP comments
+diag() {
+	sed 's/^/# /'
+}
+
+# check DESCRIPTION COMMAND...: one test point from a command's status;
+# the command's output is shown as comments when it fails.
+check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		printf '%s\n' "$out" | tail -n 20 | diag
+	fi
+}
+
+# check_fails DESCRIPTION REGEX COMMAND...: the command must exit non-zero
+# and print exactly one line of error on stderr, matching REGEX.
+check_fails() {
+	local desc=$1 re=$2 err rc=0
+	shift 2
+	err=$("$@" 2>&1 >/dev/null) || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		not_ok "$desc (exit status 0)"
+	elif [ "$(printf '%s\n' "$err" | grep -c .)" -ne 1 ]; then
+		not_ok "$desc (wanted one line of error, got:)"
+		printf '%s\n' "$err" | diag
+	elif ! printf '%s\n' "$err" | grep -Eq -- "$re"; then
+		not_ok "$desc (message does not match /$re/)"
+		printf '%s\n' "$err" | diag
+	else
+		ok "$desc"
+		printf '%s\n' "$err" | diag
+	fi
+}
+
+# The directory our modules for a kernel are built into.
+outdir() {
+	echo "$top/out/$1"
+}
