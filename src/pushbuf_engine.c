@@ -135,6 +135,25 @@ static int nvlf_pb_class(const struct drm_nouveau_gem_pushbuf_bo *b)
 	return vram && gart ? 2 : gart ? 1 : 0;
 }
 
+/*
+ * Test builds of the test driver only (NVLF_NAIVE_MODE, job->naive): the
+ * pre-fix nouveau wrote a corrected presumed entry back from inside its
+ * validation loop, with every reservation held.  Tests use this to show
+ * that they catch the pattern.  Never compiled into nouveau.ko.
+ */
+static void nvlf_pb_naive_presumed(struct nvlf_pb_job *job, unsigned int i)
+{
+#ifdef NVLF_NAIVE_MODE
+	struct drm_nouveau_gem_pushbuf_bo __user *ubo =
+		u64_to_user_ptr(job->req->buffers);
+
+	if (job->naive)
+		ww_reserve_copy_to_user(&job->wwr, &ubo[i].presumed,
+					&job->bo[i].presumed,
+					sizeof(job->bo[i].presumed));
+#endif
+}
+
 /* Step 2, after reserving: let the driver place every buffer. */
 static int nvlf_pb_validate(struct nvlf_pb_job *job)
 {
@@ -148,8 +167,10 @@ static int nvlf_pb_validate(struct nvlf_pb_job *job)
 			ret = job->ops->validate(job, i);
 			if (ret < 0)
 				return ret;
-			if (ret > 0)
+			if (ret > 0) {
 				job->need_relocs = true;
+				nvlf_pb_naive_presumed(job, i);
+			}
 		}
 	}
 	return 0;
@@ -397,8 +418,8 @@ static void nvlf_pb_cleanup(struct nvlf_pb_job *job)
 
 /**
  * nvlf_pushbuf_run - run one GEM_PUSHBUF job
- * @job: the job; the driver has filled in @ops, @priv, @file, @req,
- *	@stats, @strict_presumed and @naive, and zeroed the rest
+ * @job: the job; the driver has filled in @ops, @file, @req, @stats,
+ *	@strict_presumed and @naive, and zeroed the rest
  *
  * Must be called with no reservation held.  job->req->nr_push must not be
  * zero (a call without pushes does nothing but report, which is the

@@ -84,6 +84,28 @@ static const struct nvlf_stat nvlf_ttm_stats[] = {
 	{ }
 };
 
+#ifdef NVLF_NAIVE_MODE
+/*
+ * Test builds only (the lockdep test kernel): the pre-fix fault path, which
+ * sleeps on the reservation with mmap_lock held, so that tests can show
+ * they catch it.  Never compiled into the ttm.ko this package installs.
+ */
+static bool nvlf_naive_fault;
+module_param(nvlf_naive_fault, bool, 0644);
+MODULE_PARM_DESC(nvlf_naive_fault, "Test build only: first fault attempts block with mmap_lock held (pre-fix)");
+MODULE_INFO(nvlf_test_build, "naive modes compiled in");
+#endif
+
+/* Whether this attempt may give mmap_lock back and be retried. */
+static bool nvlf_may_back_off(const struct vm_fault *vmf)
+{
+#ifdef NVLF_NAIVE_MODE
+	if (READ_ONCE(nvlf_naive_fault))
+		return false;
+#endif
+	return fault_flag_allow_retry_first(vmf->flags);
+}
+
 /* What a fault that backs off waits for, with no lock held. */
 enum nvlf_wait_for {
 	NVLF_WAIT_UNRESERVED,	/* the reservation's holder to let go */
@@ -149,7 +171,7 @@ vm_fault_t ttm_bo_vm_reserve(struct ttm_buffer_object *bo,
 	struct ttm_tt *tt;
 
 	if (!dma_resv_trylock(bo->base.resv)) {
-		if (fault_flag_allow_retry_first(vmf->flags))
+		if (nvlf_may_back_off(vmf))
 			return nvlf_back_off(bo, vmf, NVLF_WAIT_UNRESERVED);
 
 		/* A retried attempt: mmap_lock -> reservation is the order. */
@@ -188,7 +210,7 @@ static vm_fault_t nvlf_wait_moved(struct ttm_buffer_object *bo,
 	if (dma_resv_test_signaled(bo->base.resv, DMA_RESV_USAGE_KERNEL))
 		return 0;
 
-	if (fault_flag_allow_retry_first(vmf->flags)) {
+	if (nvlf_may_back_off(vmf)) {
 		if (!(vmf->flags & FAULT_FLAG_RETRY_NOWAIT))
 			dma_resv_unlock(bo->base.resv);
 		return nvlf_back_off(bo, vmf, NVLF_WAIT_MOVED);

@@ -87,7 +87,6 @@ struct nvlf_pb_stats {
 /**
  * struct nvlf_pb_job - one GEM_PUSHBUF call
  * @ops: the driver's steps
- * @priv: the driver's state for this call (e.g. its channel)
  * @file: the caller's DRM file, for handle lookup
  * @req: the ioctl argument, already in kernel memory
  * @stats: counters to update
@@ -103,11 +102,11 @@ struct nvlf_pb_stats {
  * @need_relocs: a presumed offset was wrong: relocate and write back
  * @submitted: set by &nvlf_pb_ops.submit
  *
- * The driver fills @ops to @naive; the engine owns the rest.
+ * The driver fills @ops to @naive and may embed the job in its own
+ * structure; the engine owns the rest.
  */
 struct nvlf_pb_job {
 	const struct nvlf_pb_ops *ops;
-	void *priv;
 	struct drm_file *file;
 	struct drm_nouveau_gem_pushbuf *req;
 	struct nvlf_pb_stats *stats;

@@ -10,5 +10,5 @@
 
 bool nvlf_probe(struct nouveau_cli *cli)
 {
-	return nouveau_cli_uvmm(cli) != NULL;
+	return !!nouveau_cli_uvmm(cli);
 }

@@ -38,7 +38,7 @@ if [ ! -f "$L/linux-source-6.1/drivers/gpu/drm/ttm/ttm_bo_vm.c" ]; then
 		linux-source-6.1/drivers/gpu/drm/nouveau/nouveau_gem.c
 fi
 
-cfiles=$(ls src/*.c include/nvlf/*.h)
+cfiles=$(ls src/*.c include/nvlf/*.h tests/kmod/*.[ch] scripts/probes/*.c)
 # -ENOSYS: GEM_PUSHBUF returns it to VM_BIND clients, as upstream does;
 # the ABI is not ours to change.
 # shellcheck disable=SC2086 # word list by design
