@@ -17,7 +17,7 @@
  * attached to every BO.  GETPARAM CHIPSET_ID answers NVLF_TEST_CHIPSET, a
  * pre-Tesla value: relocations apply as on NV04-NV4x.
  *
- * Test ioctls, in the driver range above nouveau's:
+ * Test ioctls, in the driver range (below 0x60), above nouveau's:
  */
 #ifndef NVLF_TEST_DRM_H
 #define NVLF_TEST_DRM_H
@@ -102,8 +102,8 @@ struct drm_nvlf_test_bo_hold {
 	__u64 touch;
 };
 
-#define DRM_NVLF_TEST_BO_MOVE 0x70
-#define DRM_NVLF_TEST_BO_HOLD 0x71
+#define DRM_NVLF_TEST_BO_MOVE 0x50
+#define DRM_NVLF_TEST_BO_HOLD 0x51
 
 #define DRM_IOCTL_NVLF_TEST_BO_MOVE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_NVLF_TEST_BO_MOVE, struct drm_nvlf_test_bo_move)

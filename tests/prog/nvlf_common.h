@@ -366,7 +366,7 @@ static inline int nvdev_open(struct nvdev *d, const char *path,
 			return 0;
 		}
 	}
-	snprintf(err, errlen, "no /dev/dri node with driver \"%s\" (seen:%s)",
+	snprintf(err, errlen, "no /dev/dri node with driver \"%s\" (seen:%.150s)",
 		 want ? want : "*", seen[0] ? seen : " none");
 	return -1;
 }
@@ -629,6 +629,7 @@ static inline void stat_begin(struct stat_delta *s, const char *file,
 {
 	s->file = file;
 	s->name = name;
+	s->before = 0;
 	s->ok = !stat_get(file, name, &s->before);
 }
 
@@ -692,6 +693,7 @@ static inline long param_long(const char *mod, const char *name, long dflt)
  */
 static __thread sigjmp_buf *volatile seg_jump;
 static __thread volatile void *seg_addr;
+static __thread volatile int seg_code;	/* si_code: SEGV_MAPERR, SEGV_ACCERR... */
 static atomic_long seg_unarmed;
 
 static inline void seg_handler(int sig, siginfo_t *si, void *uc)
@@ -702,6 +704,7 @@ static inline void seg_handler(int sig, siginfo_t *si, void *uc)
 
 		seg_jump = NULL;
 		seg_addr = si->si_addr;
+		seg_code = si->si_code;
 		siglongjmp(*jb, sig);
 	}
 	atomic_fetch_add(&seg_unarmed, 1);

@@ -1,0 +1,195 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest script: load modules, run TAP test programs, then judge the
+# kernel's health.  Runs as /test.sh under busybox ash in an initramfs from
+# tests/guest/mkinitramfs; prints one TAP stream.
+#
+# usage: progs.sh [PLAN_FILE]     (default /plan)
+#
+# PLAN_FILE lines, in order:
+#   modprobe MODULE [PARAM=VALUE...]   one test point
+#   set PATH VALUE                     write VALUE to a sysfs file
+#   run SECONDS PROGRAM [ARGS...]      a TAP program; each of its test points
+#                                      becomes one of ours ("PROGRAM: ...");
+#                                      killed after SECONDS (a failure)
+#   xfail SECONDS PROGRAM [ARGS...]    a TAP program that must FAIL (at least
+#                                      one "not ok"): the naive modes
+#   expect lockdep none|circular       what the kernel log must show:
+#                                      none = no lockdep, hung task, KASAN,
+#                                      oops or warning report at all;
+#                                      circular = a circular locking report
+#                                      between mmap_lock and a BO reservation
+#   kmemleak                           scan for leaks (if the kernel has it)
+#   stats FILE                         print a stats file as comments
+# '#' lines are comments.
+
+PLAN=${1:-/plan}
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $*"
+}
+comment() {
+	sed 's/^/# /'
+}
+
+expect_lockdep=none
+do_kmemleak=''
+
+# relay PROGRAM-NAME XFAIL: renumber a program's TAP from stdin; returns the
+# number of "not ok" lines it saw (capped at 100) through $relay_failed
+relay() {
+	relay_failed=0
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*)
+			n=$((n + 1))
+			echo "ok $n - $1: ${line#ok * - }"
+			;;
+		"not ok "*)
+			relay_failed=$((relay_failed + 1))
+			n=$((n + 1))
+			if [ "$2" = xfail ]; then
+				echo "ok $n - $1: (expected to fail) ${line#not ok * - }"
+			else
+				failed=$((failed + 1))
+				echo "not ok $n - $1: ${line#not ok * - }"
+			fi
+			;;
+		"1.."*) ;;
+		*) echo "# $line" ;;
+		esac
+	done
+}
+
+run_prog() { # run_prog MODE SECONDS PROGRAM ARGS...
+	mode=$1 secs=$2
+	shift 2
+	name=$(basename "$1")
+	start=$(date +%s)
+	timeout "$secs" "$@" >/tmp/prog.out 2>&1
+	rc=$?
+	relay "$name" "$mode" </tmp/prog.out
+	took=$(($(date +%s) - start))
+	if [ "$mode" = xfail ]; then
+		if [ "$relay_failed" -gt 0 ] || [ "$rc" != 0 ]; then
+			ok "$name fails as it must here ($relay_failed failed points, exit $rc, ${took}s)"
+		else
+			not_ok "$name was expected to fail here but passed (${took}s)"
+		fi
+	elif [ "$rc" = 0 ]; then
+		ok "$name exits 0 (${took}s)"
+	elif [ "$rc" = 143 ] || [ "$rc" = 137 ]; then
+		not_ok "$name killed after ${secs}s"
+	else
+		not_ok "$name exits $rc (${took}s)"
+	fi
+}
+
+while read -r verb a b rest; do
+	case "$verb" in
+	''|'#'*) continue ;;
+	modprobe)
+		# shellcheck disable=SC2086 # parameters are words
+		if modprobe "$a" $b $rest >/tmp/mp.out 2>&1; then
+			ok "modprobe $a $b $rest"
+		else
+			comment </tmp/mp.out
+			not_ok "modprobe $a $b $rest"
+		fi
+		;;
+	set)
+		if echo "$b" >"$a" 2>/tmp/set.out; then
+			ok "set $a = $b"
+		else
+			comment </tmp/set.out
+			not_ok "set $a = $b"
+		fi
+		;;
+	run|xfail)
+		# shellcheck disable=SC2086 # arguments are words
+		run_prog "$verb" "$a" $b $rest
+		;;
+	expect)
+		expect_lockdep=$b
+		;;
+	kmemleak)
+		do_kmemleak=1
+		;;
+	stats)
+		if [ -r "$a" ]; then
+			echo "# $a:"
+			comment <"$a"
+		fi
+		;;
+	*)
+		not_ok "unknown plan line: $verb $a $b $rest"
+		;;
+	esac
+done <"$PLAN"
+
+# --- kernel health ----------------------------------------------------------
+if [ -n "$do_kmemleak" ]; then
+	if [ -w /sys/kernel/debug/kmemleak ]; then
+		echo scan >/sys/kernel/debug/kmemleak
+		sleep 1
+		echo scan >/sys/kernel/debug/kmemleak
+		cat /sys/kernel/debug/kmemleak >/tmp/leaks
+		if [ -s /tmp/leaks ]; then
+			head -n 60 /tmp/leaks | comment
+			not_ok "kmemleak: no leaks ($(grep -c '^unreferenced object' /tmp/leaks) found)"
+		else
+			ok "kmemleak: no leaks"
+		fi
+	else
+		echo "# kmemleak: not in this kernel"
+	fi
+fi
+
+dmesg >/tmp/dmesg.all
+bad='possible circular locking|possible recursive locking|inconsistent lock state|lock held when returning to user space|still has locks held|sleeping function called from invalid context|blocked for more than|BUG:|WARNING:|Oops|general protection fault|KASAN|UBSAN|soft lockup|hard LOCKUP|list_add corruption|list_del corruption'
+grep -E "$bad" /tmp/dmesg.all >/tmp/dmesg.bad
+case "$expect_lockdep" in
+none)
+	if [ -s /tmp/dmesg.bad ]; then
+		grep -E -A 40 "$bad" /tmp/dmesg.all | head -n 120 | comment
+		not_ok "kernel log: no lockdep, hung-task, KASAN, oops or warning report ($(wc -l </tmp/dmesg.bad) lines)"
+	else
+		ok "kernel log: no lockdep, hung-task, KASAN, oops or warning report"
+	fi
+	if [ -r /proc/lockdep_stats ]; then
+		if grep -q 'debug_locks: *1' /proc/lockdep_stats; then
+			ok "lockdep is still on (debug_locks 1): it checked the whole run"
+		else
+			not_ok "lockdep turned itself off during the run"
+		fi
+	fi
+	;;
+circular)
+	grep -A 60 'possible circular locking dependency detected' \
+		/tmp/dmesg.all | head -n 60 >/tmp/splat
+	if [ -s /tmp/splat ] && grep -q 'mmap_lock' /tmp/splat &&
+	   grep -q 'reservation_ww_class_mutex' /tmp/splat; then
+		comment </tmp/splat
+		ok "kernel log: lockdep reports the mmap_lock <-> reservation inversion"
+	else
+		grep -E -A 30 "$bad" /tmp/dmesg.all | head -n 80 | comment
+		not_ok "kernel log: lockdep reports the mmap_lock <-> reservation inversion (no such report)"
+	fi
+	;;
+*)
+	not_ok "unknown lockdep expectation $expect_lockdep"
+	;;
+esac
+
+echo "1..$n"
+echo "# progs: $failed of $n failed"
+[ "$failed" = 0 ]
