@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # top, G: set by lib.sh and the test file
 #
 # Helpers for the test files that boot guests with our modules, the test
 # driver and the test programs (tests/t/35-*.t, 40-*.t).
