@@ -139,11 +139,15 @@ done <"$PLAN"
 # --- kernel health ----------------------------------------------------------
 if [ -n "$do_kmemleak" ]; then
 	if [ -w /sys/kernel/debug/kmemleak ]; then
-		echo scan >/sys/kernel/debug/kmemleak
-		sleep 1
-		echo scan >/sys/kernel/debug/kmemleak
-		cat /sys/kernel/debug/kmemleak >/tmp/leaks
-		if [ -s /tmp/leaks ]; then
+		# a kmemleak that is off refuses the scan: not a pass
+		if ! { echo scan >/sys/kernel/debug/kmemleak &&
+		       sleep 1 &&
+		       echo scan >/sys/kernel/debug/kmemleak; } 2>/tmp/kml.err; then
+			comment </tmp/kml.err
+			not_ok "kmemleak: scan refused (kmemleak is off)"
+		elif ! cat /sys/kernel/debug/kmemleak >/tmp/leaks; then
+			not_ok "kmemleak: report unreadable"
+		elif [ -s /tmp/leaks ]; then
 			head -n 60 /tmp/leaks | comment
 			not_ok "kmemleak: no leaks ($(grep -c '^unreferenced object' /tmp/leaks) found)"
 		else
@@ -170,6 +174,13 @@ none)
 			ok "lockdep is still on (debug_locks 1): it checked the whole run"
 		else
 			not_ok "lockdep turned itself off during the run"
+		fi
+		# lockdep saw both classes, and the order mmap_lock -> reservation
+		if grep -q 'reservation_ww_class_mutex' /proc/lockdep &&
+		   grep -q 'mmap_lock' /proc/lockdep; then
+			ok "lockdep tracked mmap_lock and reservation_ww_class_mutex"
+		else
+			not_ok "lockdep tracked mmap_lock and reservation_ww_class_mutex"
 		fi
 	fi
 	;;
