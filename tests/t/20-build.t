@@ -114,7 +114,7 @@ if [ -d "$tree/nouveau" ]; then
 
 	# Break both modules: a failing sub-make waits for the other one.
 	echo 'int nvlf_broken(void) { return }' >>"$b/drivers/gpu/drm/ttm/ttm_tt.c"
-	echo '#error deliberately broken' >>"$b/drivers/gpu/drm/nouveau/include/nvif/os.h"
+	echo '#error deliberately broken' >>"$b/drivers/gpu/drm/nouveau/nvif/object.c"
 	out=$(NVLF_CACHE=$T/cache "$top/scripts/nvlf-build" --kver "$k" --ksrc "$b" --out "$T/o2" 2>&1) && rc=0 || rc=$?
 	check "a compile error fails the build and points to the full log" \
 		test "$rc" != 0 -a -n "$(grep -E '^nouveau-lockfix: building ttm.ko and nouveau.ko for .* failed; full log: .*build.log$' <<<"$out")"
