@@ -24,6 +24,7 @@ all modules:
 
 # Called by DKMS (dkms.conf MAKE[0]) in its copy of this tree.
 dkms-build:
+	@scripts/nvlf-signing-check "$(KVER)"
 	@scripts/nvlf-build --kver "$(KVER)" --out "$(CURDIR)/out/$(KVER)"
 
 install:

@@ -217,6 +217,22 @@ else
 	tap_fail "nouveau publishes nvlf_nouveau/stats and lockfix_strict_presumed (not our nouveau.ko?)"
 fi
 
+# tools/nvlf-status, as a tester would run it: ours is loaded (exit 0)
+if [ -x /bin/nvlf-status ]; then
+	/bin/nvlf-status >/tmp/status.out 2>&1
+	rc=$?
+	tap_comment </tmp/status.out
+	/bin/nvlf-status --json >/tmp/status.json 2>&1
+	n_ours=$(grep -o '"loaded_is_ours":true' /tmp/status.json | wc -l)
+	if [ "$rc" = 0 ] && grep -q 'ours is loaded' /tmp/status.out &&
+	   [ "$n_ours" = 2 ] && grep -q '"faults":[1-9]' /tmp/status.json; then
+		tap_ok "nvlf-status says ours is loaded (exit 0; --json: both modules ours, counters shown)"
+	else
+		tap_comment </tmp/status.json
+		tap_fail "nvlf-status says ours is loaded (exit $rc, $n_ours modules ours in --json)"
+	fi
+fi
+
 echo "# kernel messages while loading nouveau (first 30):"
 head -n 30 /tmp/dmesg.nouveau | sed 's/^/kernel: /' | tap_comment
 dmesg_prio_le /tmp/dmesg.nouveau 3 >/tmp/dmesg.nouveau.err

@@ -1,0 +1,224 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Packaging, against Debian's real dkms, initramfs-tools, dpkg, lintian and
+# rpmbuild, for kernels that are installed but not running:
+#  - every failure a user can meet prints one line with the fix, exits
+#    non-zero and leaves nothing installed;
+#  - the DKMS lifecycle: install, uninstall (in-tree modules back), install
+#    again, autoinstall for a second kernel, the -cloud flavour skipped,
+#    signing with a configured key, removal; the initramfs follows;
+#  - the .deb (dh-dkms): built, lintian-clean, installed for every installed
+#    kernel, purged without leftovers;
+#  - the RPM spec builds (rpmbuild -bs, -bb).
+# The system is left as found: nouveau-lockfix not installed.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+cd "$top" || exit 2
+P=$NVLF_TEST_TMP/packaging
+rm -rf "$P"
+mkdir -p "$P"
+name=nouveau-lockfix
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+K1=6.12.117+deb12-amd64
+K2=6.1.0-56-amd64
+KC=6.12.117+deb12-cloud-amd64
+testconf=/etc/dkms/framework.conf.d/nvlf-test.conf
+
+clean_slate() {
+	dpkg --purge nouveau-lockfix-dkms >/dev/null 2>&1 || true
+	dkms remove -m "$name" -v "$version" --all >/dev/null 2>&1 || true
+	rm -rf "/usr/src/$name-$version" "/etc/initramfs-tools/hooks/$name" "$testconf"
+}
+# nothing_installed: no trace of the package in DKMS, /usr/src, /lib/modules
+nothing_installed() {
+	[ -z "$(dkms status -m "$name" 2>/dev/null)" ] &&
+		[ ! -e "/usr/src/$name-$version" ] && [ ! -e "/var/lib/dkms/$name" ] &&
+		[ -z "$(find /lib/modules/*/updates/dkms -name 'ttm.ko*' -o -name 'nouveau.ko*' 2>/dev/null)" ]
+}
+# ours KVER: modprobe would load our ttm and nouveau for KVER
+ours() {
+	[ -n "$(modinfo -k "$1" -F nvlf_upstream ttm 2>/dev/null)" ] &&
+		[ -n "$(modinfo -k "$1" -F nvlf_upstream nouveau 2>/dev/null)" ] &&
+		modinfo -k "$1" -F filename ttm | grep -q "/updates/dkms/"
+}
+# intree KVER: modprobe would load the distro's ttm and nouveau
+intree() {
+	modinfo -k "$1" -F filename ttm | grep -q "/kernel/drivers/gpu/drm/ttm/" &&
+		modinfo -k "$1" -F filename nouveau | grep -q "/kernel/drivers/gpu/drm/nouveau/"
+}
+# initrd_matches KVER: the initramfs of KVER holds exactly the ttm.ko and
+# nouveau.ko files modprobe resolves
+initrd_matches() {
+	local d=$P/initrd-$1 m f g
+	rm -rf "$d"
+	unmkinitramfs "/boot/initrd.img-$1" "$d" || return 1
+	for m in ttm nouveau; do
+		f=$(modinfo -k "$1" -F filename "$m")
+		g=$(find "$d" -name "$m.ko*" | head -n 1)
+		[ -n "$g" ] || { echo "no $m.ko in the initramfs of $1"; return 1; }
+		[ "$(sha256sum <"$f")" = "$(sha256sum <"$g")" ] ||
+			{ echo "$g differs from $f"; return 1; }
+	done
+}
+
+clean_slate
+check "start: nothing of $name is installed" nothing_installed
+
+# --- failures: one line each, nothing left behind --------------------------
+check_fails "make install for a kernel that is not installed" \
+	"kernel 6\\.99\\.0-none is not installed \\(no /lib/modules/6\\.99\\.0-none\\); fix: install it, or name an installed one with KVER=" \
+	make -s install KVER=6.99.0-none
+mkdir -p /lib/modules/6.12.0-nvlf-noheaders
+NVLF_NO_AUTO_DEPS=1 check_fails "make install without headers names the package" \
+	"no kernel headers for 6\\.12\\.0-nvlf-noheaders; fix: apt-get install linux-headers-6\\.12\\.0-nvlf-noheaders$" \
+	make -s install KVER=6.12.0-nvlf-noheaders
+rmdir /lib/modules/6.12.0-nvlf-noheaders
+NVLF_NO_AUTO_DEPS=1 NVLF_SRC_DIRS=/nonexistent check_fails \
+	"make install without a matching source names the exact source package" \
+	"no Linux 6\\.12\\.117 source for 6\\.12\\.117\\+deb12-amd64 found; fix: apt-get install linux-source-6\\.12=6\\.12\\.117-1~deb12u1" \
+	make -s install KVER=$K1
+check_fails "make install for the -cloud flavour says it is not supported" \
+	"$KC is not supported: it has CONFIG_DRM_NOUVEAU=n, not =m" \
+	make -s install KVER=$KC
+NVLF_NO_AUTO_DEPS=1 PATH=/usr/bin:/bin check_fails "make install without DKMS names the package" \
+	"DKMS is not installed; fix: apt-get install dkms$" \
+	make -s install KVER=$K1
+printf 'mok_signing_key="/nonexistent/nvlf.key"\nmok_certificate="/nonexistent/nvlf.der"\n' >"$testconf"
+check_fails "make install with a configured signing key that is missing" \
+	"the module signing key or certificate /nonexistent/nvlf.key set in $testconf does not exist.*mokutil --import" \
+	make -s install KVER=$K1
+rm -f "$testconf"
+check "after those failures nothing is installed" nothing_installed
+
+# a build that fails inside DKMS is rolled back too
+b=$P/broken
+tree=$(sed -n 's/^NVLF_TREE=//p' "$(outdir $K1)/nvlf-build.env" 2>/dev/null || true)
+if [ -d "$tree/nouveau" ]; then
+	mkdir -p "$b/drivers/gpu/drm"
+	cp -r "$tree/ttm" "$tree/nouveau" "$b/drivers/gpu/drm/"
+	mv "$b/drivers/gpu/drm/nouveau/Kbuild.upstream" "$b/drivers/gpu/drm/nouveau/Kbuild"
+	printf 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\nEXTRAVERSION =\n' >"$b/Makefile"
+	echo 'int nvlf_broken(void) { return }' >>"$b/drivers/gpu/drm/ttm/ttm_tt.c"
+	echo '#error deliberately broken' >>"$b/drivers/gpu/drm/nouveau/nvif/object.c"
+	KSRC=$b NVLF_CACHE=$P/cache check_fails "a build that fails under DKMS: one line" \
+		"dkms build for $K1 failed: nouveau-lockfix: building ttm.ko and nouveau.ko for .* failed" \
+		make -s install KVER=$K1
+	check "... and it is rolled back: nothing installed" nothing_installed
+else
+	not_ok "the DKMS build-failure check needs the $K1 build tree (20-build.t)"
+fi
+
+# --- the lifecycle -----------------------------------------------------------
+t0=$(date +%s)
+check "make install KVER=$K1 (apt deps, dkms add/build/install, no --force)" \
+	make -s install KVER=$K1
+check "$K1: modinfo -k shows our ttm and nouveau in updates/dkms" ours $K1
+check "$K1: both carry version $version" \
+	test "$(modinfo -k $K1 -F version ttm)$(modinfo -k $K1 -F version nouveau)" = "$version$version"
+check "$K1: the initramfs holds exactly our ttm.ko and nouveau.ko" initrd_matches $K1
+out=$(tools/nvlf-status --kver $K1) && rc=0 || rc=$?
+check "nvlf-status: installed for $K1 but not loaded (exit 1)" test "$rc" = 1
+diag <<<"$out"
+check "dkms uninstall -k $K1" dkms uninstall -m "$name" -v "$version" -k $K1
+check "$K1: the in-tree modules are back" intree $K1
+check "$K1: the initramfs holds the in-tree ttm.ko and nouveau.ko again" initrd_matches $K1
+check "dkms install -k $K1 again" dkms install -m "$name" -v "$version" -k $K1
+check "$K1: ours again" ours $K1
+diag <<<"lifecycle so far: $(( $(date +%s) - t0 ))s"
+
+# A kernel installed afterwards: its headers' postinst runs dkms autoinstall.
+t0=$(date +%s)
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "linux-headers-$K2" >"$P/k2.log" 2>&1 && rc=0 || rc=$?
+check "installing another kernel's headers ($K2) runs autoinstall for it" \
+	test "$rc" = 0
+check "$K2: ours after autoinstall ($(( $(date +%s) - t0 ))s)" ours $K2
+check "$K2: the initramfs holds exactly our modules" initrd_matches $K2
+
+# The -cloud flavour has no nouveau: skipped, without an error.
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "linux-headers-$KC" >"$P/cloud.log" 2>&1 && rc=0 || rc=$?
+check "installing -cloud headers succeeds (autoinstall does not fail)" test "$rc" = 0
+check "... with a line saying why $name is skipped there" \
+	grep -q "BUILD_EXCLUSIVE" "$P/cloud.log"
+grep -i -m 3 "exclusive\|$name" "$P/cloud.log" | diag
+not_installed_for() {
+	! dkms status -m "$name" -k "$1" | grep -q installed
+}
+check "... and nothing installed for $KC" not_installed_for $KC
+
+# Signing with a configured key (a throwaway pair).
+openssl req -new -x509 -nodes -days 1 -subj "/CN=nvlf throwaway key/" \
+	-newkey rsa:2048 -keyout "$P/mok.key" -outform DER -out "$P/mok.der" >/dev/null 2>&1
+printf 'mok_signing_key="%s"\nmok_certificate="%s"\n' "$P/mok.key" "$P/mok.der" >"$testconf"
+dkms remove -m "$name" -v "$version" -k $K1 >/dev/null 2>&1
+dkms install -m "$name" -v "$version" -k $K1 >"$P/sign.log" 2>&1 && rc=0 || rc=$?
+check "dkms install with the configured key" test "$rc" = 0
+for m in ttm nouveau; do
+	check "$K1: $m.ko is signed by the configured key" \
+		test "$(modinfo -k $K1 -F signer $m)" = "nvlf throwaway key"
+done
+rm -f "$testconf"
+
+check "make uninstall: $name removed from DKMS" make -s uninstall
+check "after make uninstall: in-tree modules for $K1" intree $K1
+check "after make uninstall: in-tree modules for $K2" intree $K2
+check "after make uninstall: the initramfs of $K1 holds the in-tree modules" initrd_matches $K1
+check "after make uninstall: nothing installed" nothing_installed
+
+# --- the Debian package --------------------------------------------------------
+dsrc=$P/deb/$name-$version
+mkdir -p "$dsrc"
+git ls-files -z | xargs -0 cp --parents -t "$dsrc"
+(cd "$dsrc" && dpkg-buildpackage -us -uc -b) >"$P/deb.log" 2>&1 && rc=0 || rc=$?
+deb=$P/deb/$name-dkms_${version}_all.deb
+check "dpkg-buildpackage makes $(basename "$deb")" test "$rc" = 0 -a -f "$deb"
+[ "$rc" = 0 ] || tail -n 20 "$P/deb.log" | diag
+lintian "$deb" >"$P/lintian.log" 2>&1 || true
+check "lintian: no errors" test -z "$(grep '^E:' "$P/lintian.log")"
+diag <"$P/lintian.log"
+t0=$(date +%s)
+dpkg -i "$deb" >"$P/dpkg-i.log" 2>&1 && rc=0 || rc=$?
+check "dpkg -i builds and installs ($(( $(date +%s) - t0 ))s)" test "$rc" = 0
+[ "$rc" = 0 ] || tail -n 20 "$P/dpkg-i.log" | diag
+for k in $NVLF_TEST_KERNELS; do
+	check "the .deb installed ours for $k" ours "$k"
+done
+check "the .deb skipped $KC" not_installed_for $KC
+grep "^nouveau-lockfix:" "$P/dpkg-i.log" | diag
+# Purging removes the build cache; keep a hard-linked copy to put back
+# afterwards, so that the next make check stays warm.
+cache=/var/cache/nouveau-lockfix/build
+rm -rf "$P/cache-keep"
+[ ! -d "$cache" ] || cp -al "$cache" "$P/cache-keep"
+dpkg --purge "$name-dkms" >"$P/purge.log" 2>&1 && rc=0 || rc=$?
+check "dpkg --purge" test "$rc" = 0
+check "after purge, the build cache $cache is gone" test ! -e "$cache"
+if [ -d "$P/cache-keep" ]; then
+	mkdir -p "$(dirname "$cache")"
+	mv "$P/cache-keep" "$cache"
+fi
+for k in $NVLF_TEST_KERNELS; do
+	check "after purge, $k has its in-tree modules" intree "$k"
+done
+check "after purge, no tree under /var/lib/dkms and nothing installed" nothing_installed
+
+# --- RPM ------------------------------------------------------------------------
+r=$P/rpm
+mkdir -p "$r/SOURCES"
+git ls-files | tar -czf "$r/SOURCES/$name-$version.tar.gz" \
+	--transform "s,^,$name-$version/," -T -
+check "rpmbuild -bs" rpmbuild --define "_topdir $r" -bs "packaging/$name.spec"
+check "rpmbuild -bb" rpmbuild --define "_topdir $r" -bb "packaging/$name.spec"
+rpms=$(rpm -qlp "$r"/RPMS/noarch/dkms-"$name"-"$version"-*.noarch.rpm 2>/dev/null)
+check "the RPM holds dkms.conf, the sources and nvlf-status" \
+	test -n "$(grep -x "/usr/src/$name-$version/dkms.conf" <<<"$rpms")" -a \
+	-n "$(grep -x "/usr/src/$name-$version/src/ttm_fault.c" <<<"$rpms")" -a \
+	-n "$(grep -x /usr/bin/nvlf-status <<<"$rpms")"
+
+# --- one version everywhere ------------------------------------------------------
+check "dkms.conf, debian/changelog and the RPM spec agree on $version" \
+	test "$(dpkg-parsechangelog -S Version)" = "$version" -a \
+	"$(sed -n 's/^Version: *//p' packaging/$name.spec)" = "$version"
+
+clean_slate
