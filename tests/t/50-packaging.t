@@ -27,7 +27,8 @@ KC=6.12.117+deb12-cloud-amd64
 testconf=/etc/dkms/framework.conf.d/nvlf-test.conf
 
 clean_slate() {
-	dpkg --purge nouveau-lockfix-dkms >/dev/null 2>&1 || true
+	# --force-remove-reinstreq: also after a run interrupted inside dpkg
+	dpkg --purge --force-remove-reinstreq nouveau-lockfix-dkms >/dev/null 2>&1 || true
 	dkms remove -m "$name" -v "$version" --all >/dev/null 2>&1 || true
 	rm -rf "/usr/src/$name-$version" "/etc/initramfs-tools/hooks/$name" "$testconf" \
 		"/etc/kernel/header_postinst.d/$name"
@@ -66,6 +67,8 @@ initrd_matches() {
 }
 
 clean_slate
+# Leave the system as found even when this test is interrupted.
+trap 'clean_slate; rmdir /lib/modules/6.12.0-nvlf-noheaders 2>/dev/null || true' EXIT
 check "start: nothing of $name is installed" nothing_installed
 # The -cloud flavour's headers (no nouveau there): for the "unsupported"
 # message now, for the autoinstall skip later.
