@@ -9,6 +9,8 @@
 #                                modules come back)
 #   make check                   the whole test suite (installs what it needs)
 #   make abi-check [KVER=...]    compare our ttm.ko's exports with the distro's
+#   sudo make bench              stock ttm.ko against ours in QEMU guests, and
+#                                build times (long; bench/README)
 #
 # KVER defaults to the running kernel.  KSRC names a kernel source tree or
 # tarball when the distro's source package does not match the kernel.
@@ -43,4 +45,9 @@ clean:
 	rm -rf out
 
 help:
-	@sed -n '3,16s/^# \{0,1\}//p' Makefile
+	@sed -n '3,18s/^# \{0,1\}//p' Makefile
+
+# Stock ttm.ko against ours in QEMU guests, and build times (bench/README).
+.PHONY: bench
+bench:
+	@bench/run

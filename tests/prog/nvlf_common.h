@@ -825,4 +825,77 @@ static inline void watchdog_disarm(void)
 	pthread_mutex_unlock(&wd_lock);
 }
 
+/*
+ * A program's parts (tests or benchmark sections): each emits exactly
+ * @points TAP points.
+ */
+struct nvlf_part {
+	const char *name;
+	unsigned int points;
+	void (*fn)(void);
+};
+
+/*
+ * Select the parts named in @only (comma-separated; NULL: all) into @sel
+ * and return the number of TAP points they plan, or -1 (message printed)
+ * for an unknown name.
+ */
+static inline int parts_select(const char *prog, const struct nvlf_part *p,
+			       size_t n, const char *only, bool *sel)
+{
+	char *list, *tok, *save = NULL;
+	unsigned int points = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sel[i] = !only;
+	list = only ? strdup(only) : NULL;
+	for (tok = list ? strtok_r(list, ",", &save) : NULL; tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < n; i++)
+			if (!strcmp(tok, p[i].name))
+				break;
+		if (i == n) {
+			fprintf(stderr, "%s: unknown part %s\n", prog, tok);
+			free(list);
+			return -1;
+		}
+		sel[i] = true;
+	}
+	free(list);
+	for (i = 0; i < n; i++)
+		if (sel[i])
+			points += p[i].points;
+	return (int)points;
+}
+
+/*
+ * Run the selected parts in order, each under the watchdog; @reset is
+ * called before each (may be NULL) and @why gives the reason a part that
+ * stopped early reports for its missing points.
+ */
+static inline void parts_run(const struct nvlf_part *p, size_t n,
+			     const bool *sel, unsigned int watchdog_s,
+			     void (*reset)(void), const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned int start = tap_num;
+
+		if (!sel[i])
+			continue;
+		if (reset)
+			reset();
+		diag("--- %s", p[i].name);
+		watchdog_arm(watchdog_s, p[i].name);
+		p[i].fn();
+		watchdog_disarm();
+		tap_pad(start + p[i].points, p[i].name, why);
+		if (tap_num > start + p[i].points)
+			diag("BUG: %s emitted %u points, planned %u", p[i].name,
+			     tap_num - start, p[i].points);
+	}
+}
+
 #endif /* NVLF_COMMON_H */

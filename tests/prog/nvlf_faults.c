@@ -1113,13 +1113,7 @@ static void test_pipelined_move(void)
 
 /* ------------------------------------------------------------ main */
 
-struct test {
-	const char *name;
-	unsigned int points;
-	void (*fn)(void);
-};
-
-static const struct test tests[] = {
+static const struct nvlf_part tests[] = {
 	{ "hold-then-fault", 4, test_hold_then_fault },
 	{ "no-mmap-lock-while-waiting", 3, test_no_mmap_lock },
 	{ "signal-while-waiting", 4, test_signal },
@@ -1131,6 +1125,11 @@ static const struct test tests[] = {
 	{ "move-refault", 4, test_move_refault },
 	{ "pipelined-move", 3, test_pipelined_move },
 };
+
+static void clear_why(void)
+{
+	why[0] = '\0';
+}
 
 static void usage(FILE *f)
 {
@@ -1155,6 +1154,7 @@ int main(int argc, char **argv)
 	const char *path = NULL, *only = NULL;
 	unsigned int i, plan = 2;
 	char err[256];
+	int n;
 	long live0 = 0, live = -1;
 	bool have_live;
 	int opt;
@@ -1183,28 +1183,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	for (i = 0; i < ARRAY_SIZE(tests); i++)
-		sel[i] = !only;
-	if (only) {
-		char *list = strdup(only), *tok, *save = NULL;
-
-		for (tok = strtok_r(list, ",", &save); tok;
-		     tok = strtok_r(NULL, ",", &save)) {
-			for (i = 0; i < ARRAY_SIZE(tests); i++)
-				if (!strcmp(tok, tests[i].name))
-					break;
-			if (i == ARRAY_SIZE(tests)) {
-				fprintf(stderr, "nvlf_faults: unknown test %s\n", tok);
-				usage(stderr);
-				return 2;
-			}
-			sel[i] = true;
-		}
-		free(list);
+	n = parts_select("nvlf_faults", tests, ARRAY_SIZE(tests), only, sel);
+	if (n < 0) {
+		usage(stderr);
+		return 2;
 	}
-	for (i = 0; i < ARRAY_SIZE(tests); i++)
-		if (sel[i])
-			plan += tests[i].points;
+	plan += n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tap_plan(plan);
@@ -1222,21 +1206,7 @@ int main(int argc, char **argv)
 	    have_test_stats ? "yes" : "no",
 	    param_bool("ttm", "nvlf_naive_fault"));
 
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		unsigned int start = tap_num;
-
-		if (!sel[i])
-			continue;
-		why[0] = '\0';
-		diag("--- %s", tests[i].name);
-		watchdog_arm(WATCHDOG_S, tests[i].name);
-		tests[i].fn();
-		watchdog_disarm();
-		tap_pad(start + tests[i].points, tests[i].name, why);
-		if (tap_num > start + tests[i].points)
-			diag("BUG: %s emitted %u points, planned %u", tests[i].name,
-			     tap_num - start, tests[i].points);
-	}
+	parts_run(tests, ARRAY_SIZE(tests), sel, WATCHDOG_S, clear_why, why);
 
 	nv_channel_free(dev.fd, dev.chan);
 	close(dev.fd);

@@ -13,7 +13,7 @@ L=$NVLF_TEST_TMP/lint
 mkdir -p "$L"
 
 # --- shell
-scripts=$(grep -rlE '^#!/bin/(ba)?sh' scripts tests tools .ci 2>/dev/null | sort)
+scripts=$(grep -rlE '^#!/bin/(ba)?sh' scripts tests tools bench .ci 2>/dev/null | sort)
 scripts="$scripts $(ls tests/*.sh tests/t/*.t)"
 # shellcheck disable=SC2086 # word list by design
 check "shellcheck: $(wc -w <<<"$scripts") scripts clean" shellcheck -x $scripts
