@@ -397,10 +397,12 @@ vm_fault_t ttm_bo_vm_fault(struct vm_fault *vmf)
 		ret = ttm_bo_vm_dummy_page(vmf, vmf->vma->vm_page_prot);
 	}
 
-	/* A retry that waited has released the reservation already. */
-	if (ret == VM_FAULT_RETRY && !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT))
-		return ret;
-	dma_resv_unlock(bo->base.resv);
+	/*
+	 * Only a retry that waited (not RETRY_NOWAIT) has let go of the
+	 * reservation already; every other outcome still holds it.
+	 */
+	if (ret != VM_FAULT_RETRY || (vmf->flags & FAULT_FLAG_RETRY_NOWAIT))
+		dma_resv_unlock(bo->base.resv);
 	return ret;
 }
 EXPORT_SYMBOL(ttm_bo_vm_fault);
@@ -411,10 +413,11 @@ EXPORT_SYMBOL(ttm_bo_vm_fault);
  */
 void ttm_bo_vm_open(struct vm_area_struct *vma)
 {
-	struct ttm_buffer_object *bo = vma->vm_private_data;
+	struct ttm_buffer_object *mapped = vma->vm_private_data;
 
-	WARN_ON(bo->bdev->dev_mapping != vma->vm_file->f_mapping);
-	ttm_bo_get(bo);
+	/* a copy still maps the device's address space, or rmap breaks */
+	WARN_ON(vma->vm_file->f_mapping != mapped->bdev->dev_mapping);
+	ttm_bo_get(mapped);
 }
 EXPORT_SYMBOL(ttm_bo_vm_open);
 
@@ -424,10 +427,10 @@ EXPORT_SYMBOL(ttm_bo_vm_open);
  */
 void ttm_bo_vm_close(struct vm_area_struct *vma)
 {
-	struct ttm_buffer_object *bo = vma->vm_private_data;
+	struct ttm_buffer_object *mapped = vma->vm_private_data;
 
 	vma->vm_private_data = NULL;
-	ttm_bo_put(bo);
+	ttm_bo_put(mapped);
 }
 EXPORT_SYMBOL(ttm_bo_vm_close);
 
