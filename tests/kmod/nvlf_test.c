@@ -658,12 +658,14 @@ static int nvlf_ioctl_bo_hold(struct drm_device *drm, void *data,
 	bo = gem_to_nvlf_bo(gem);
 	ret = ttm_bo_reserve(&bo->tbo, true, false, NULL);
 	if (!ret) {
+		req->reserved_ns = ktime_get_ns();
 		atomic_long_inc(&nvlf_holds);
 		left = msleep_interruptible(req->ms);
 		/* Naive only: the pre-fix pattern, user memory while reserved. */
 		if (READ_ONCE(naive) && touch && copy_to_user(touch, &mark,
 							      sizeof(mark)))
 			ret = -EFAULT;
+		req->released_ns = ktime_get_ns();
 		ttm_bo_unreserve(&bo->tbo);
 		if (!ret && left)
 			ret = -EINTR;

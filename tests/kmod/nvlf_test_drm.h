@@ -95,11 +95,16 @@ struct drm_nvlf_test_bo_move {
  * (a signal ends it early: -EINTR), release it.  With the module parameter
  * naive=1 and @touch != 0, also write 4 bytes to user address @touch while
  * holding it: the pre-fix pattern, for tests that must catch it.
+ * Out: @reserved_ns and @released_ns, CLOCK_MONOTONIC when the reservation
+ * was taken and just before it was released (the bench measures a waiting
+ * fault from the release, not from the ioctl's return).
  */
 struct drm_nvlf_test_bo_hold {
 	__u32 handle;
 	__u32 ms;
 	__u64 touch;
+	__u64 reserved_ns;
+	__u64 released_ns;
 };
 
 #define DRM_NVLF_TEST_BO_MOVE 0x50
@@ -108,6 +113,6 @@ struct drm_nvlf_test_bo_hold {
 #define DRM_IOCTL_NVLF_TEST_BO_MOVE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_NVLF_TEST_BO_MOVE, struct drm_nvlf_test_bo_move)
 #define DRM_IOCTL_NVLF_TEST_BO_HOLD \
-	DRM_IOW(DRM_COMMAND_BASE + DRM_NVLF_TEST_BO_HOLD, struct drm_nvlf_test_bo_hold)
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NVLF_TEST_BO_HOLD, struct drm_nvlf_test_bo_hold)
 
 #endif /* NVLF_TEST_DRM_H */

@@ -17,9 +17,10 @@
  * figures, every sample as "BENCH-SAMPLE contend_T<T> <value> ms".
  * bench/run collects these.
  *
- * A rate figure (pages/s, jobs/s) is measured in 5 chunks of --time/5
- * seconds each, round-robin with the other figures of its section; its
- * value is the median chunk rate.
+ * A rate figure is measured in 5 chunks of --time/5 seconds each,
+ * round-robin with the other figures of its section.  pages/s: every
+ * round is timed, the value is the rate of the median round; jobs/s: the
+ * median chunk rate.
  *
  * Sections and figures:
  *   faults      fault_first_{bochs,nvlf}_{1t,2t}  pages/s
@@ -27,6 +28,9 @@
  *               GEM_NEW in GART, 4 MiB), mmapped, one word written to
  *               every page (timed: only this loop), checked, unmapped.
  *               2t: two threads, each its half of the same mapping.
+ *               fault_first_anon_1t  pages/s
+ *               The same on 4 MiB of anonymous memory (no TTM): the
+ *               reference for how fast the host ran the guest.
  *   refault     refault_remap_{bochs,nvlf}  pages/s
  *               One buffer, already populated; each round munmap + mmap
  *               (untimed; MADV_DONTNEED returns EINVAL on these VM_PFNMAP
@@ -38,10 +42,11 @@
  *               A thread holds the BO's reservation (BO_HOLD of T ms); 1 ms
  *               later the main thread faults on a fresh mapping of it.
  *               Overhead = fault latency minus the part of the hold it
- *               overlapped = completion of the fault minus the return of
- *               BO_HOLD.  _hold: the median real hold (msleep rounds T up
- *               to whole jiffies: 4 ms steps at HZ=250).  60, 40, 15
- *               samples (p99 by nearest rank: the largest below 100).
+ *               overlapped = completion of the fault minus the release
+ *               (BO_HOLD reports when the driver released it, same clock).
+ *               _hold: the median real hold (msleep rounds T up to whole
+ *               jiffies: 4 ms steps at HZ=250).  100, 100, 30 samples (p99
+ *               by nearest rank).
  *   starvation  starve_T{1,10,100}_worst  periods; starve_T*_period  ms
  *               A holder thread reserves the BO again and again (BO_HOLD
  *               of T ms, no gap but the syscall); the main thread faults
@@ -153,8 +158,19 @@ static int read_line(const char *file, char *buf, size_t len)
 struct buf {
 	int fd;
 	bool dumb;
+	bool anon;		/* anonymous memory, the reference figure */
 	struct nvbo bo;		/* handle, size, map_handle (dumb too) */
 };
+
+/* Anonymous memory of @size: no object, mapped by buf_map(). */
+static int buf_new_anon(struct buf *b, uint64_t size)
+{
+	memset(b, 0, sizeof(*b));
+	b->fd = -1;
+	b->anon = true;
+	b->bo.size = size;
+	return 0;
+}
 
 static int buf_new_nvlf(struct buf *b, uint64_t size, uint32_t domain)
 {
@@ -212,7 +228,21 @@ static void buf_free(struct buf *b)
 
 static uint32_t *buf_map(struct buf *b)
 {
-	uint32_t *p = bo_map(b->fd, &b->bo);
+	uint32_t *p;
+
+	if (b->anon) {
+		p = mmap(NULL, b->bo.size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			stop("mmap of %" PRIu64 " anonymous bytes: %s",
+			     b->bo.size, strerror(errno));
+			return NULL;
+		}
+		/* page by page, like the BOs: no transparent huge page */
+		madvise(p, b->bo.size, MADV_NOHUGEPAGE);
+		return p;
+	}
+	p = bo_map(b->fd, &b->bo);
 
 	if (!p)
 		stop("mmap of %s buffer %u (%" PRIu64 " bytes): %s",
@@ -244,6 +274,33 @@ static size_t check_pages(const volatile uint32_t *map, size_t n,
 
 /* ---------------------------------------------- two-thread touching */
 
+/*
+ * Where the threads run, with two CPUs or more (the guest has two): the
+ * main thread on CPU 0 throughout, the second toucher of the 2t figures
+ * and the starvation section's holder on CPU 1, the contention section's
+ * holder on CPU 0 next to the fault it delays.  The scheduler's own
+ * placement (both touchers on one CPU in one boot, not in the next) is the
+ * same in both module sets but noise.  Contention: a wake-up across vCPUs
+ * also waits until this 2-CPU host schedules the other vCPU's thread,
+ * which puts host-scheduling tails of several ms into both sets' p99;
+ * the holder on the fault's CPU keeps that out.  Starvation: the holder
+ * on its own CPU can take the reservation again the moment it dropped
+ * it, the harder case for the waiter.
+ */
+static bool pinning;
+
+static void pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	if (!pinning)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		diag("sched_setaffinity(cpu %d): %s", cpu, strerror(errno));
+}
+
 struct toucher2 {
 	pthread_barrier_t go, done;
 	volatile uint32_t *map;
@@ -257,6 +314,7 @@ static void *toucher2_fn(void *arg)
 {
 	struct toucher2 *t = arg;
 
+	pin_to(1);
 	for (;;) {
 		pthread_barrier_wait(&t->go);
 		if (t->quit)
@@ -315,35 +373,58 @@ static void toucher2_stop(struct toucher2 *t)
 
 enum kind { K_FIRST, K_REMAP, K_MOVE };
 
+enum mem { M_NVLF, M_BOCHS, M_ANON };
+
+static const char *const mem_name[] = {
+	[M_NVLF] = "nvlf GART",
+	[M_BOCHS] = "bochs dumb",
+	[M_ANON] = "anonymous",
+};
+
 struct rate_case {
 	const char *name;
-	bool bochs;
+	enum mem mem;
 	int threads;
 	enum kind kind;
 };
 
+/*
+ * fault_first_anon_1t goes through the core mm only (no TTM): the same
+ * in both module sets, it shows how fast the host let the guest run
+ * during that boot, i.e. how much of an ours/stock ratio is host noise.
+ */
 static const struct rate_case rate_cases[] = {
-	{ "fault_first_bochs_1t", true, 1, K_FIRST },
-	{ "fault_first_bochs_2t", true, 2, K_FIRST },
-	{ "fault_first_nvlf_1t", false, 1, K_FIRST },
-	{ "fault_first_nvlf_2t", false, 2, K_FIRST },
-	{ "refault_remap_bochs", true, 1, K_REMAP },
-	{ "refault_remap_nvlf", false, 1, K_REMAP },
-	{ "refault_move_nvlf", false, 1, K_MOVE },
+	{ "fault_first_anon_1t", M_ANON, 1, K_FIRST },
+	{ "fault_first_bochs_1t", M_BOCHS, 1, K_FIRST },
+	{ "fault_first_bochs_2t", M_BOCHS, 2, K_FIRST },
+	{ "fault_first_nvlf_1t", M_NVLF, 1, K_FIRST },
+	{ "fault_first_nvlf_2t", M_NVLF, 2, K_FIRST },
+	{ "refault_remap_bochs", M_BOCHS, 1, K_REMAP },
+	{ "refault_remap_nvlf", M_NVLF, 1, K_REMAP },
+	{ "refault_move_nvlf", M_NVLF, 1, K_MOVE },
 };
 
 static int new_case_buf(const struct rate_case *c, struct buf *b)
 {
-	/* bochs: 2 MiB of the 16 MiB of VRAM; nvlf: 4 MiB */
-	return c->bochs ? buf_new_dumb(b, 1024, 512) :
-			  buf_new_nvlf(b, 4u << 20, NV_GART);
+	/* bochs: 2 MiB of the 16 MiB of VRAM; nvlf and anon: 4 MiB */
+	switch (c->mem) {
+	case M_BOCHS:
+		return buf_new_dumb(b, 1024, 512);
+	case M_ANON:
+		return buf_new_anon(b, 4u << 20);
+	default:
+		return buf_new_nvlf(b, 4u << 20, NV_GART);
+	}
 }
 
 /*
  * What the chunks of one figure measured.  A figure is measured in NCHUNK
- * chunks, round-robin with the other figures of its section; its value is
- * the median chunk rate, so that a burst of host activity (a vCPU thread
- * descheduled) spoils a chunk, not the figure.
+ * chunks, round-robin with the other figures of its section, and every
+ * round (one buffer's pages, 1 to 3 ms) is timed on its own.  The figure is
+ * the rate of the median round: a burst of host activity (a vCPU thread
+ * descheduled for a few ms, which on this 2-CPU host happens several times
+ * a second) spoils the rounds it hits, not the figure.  The mean rate
+ * (all pages over all the time) and the chunk rates are in the TAP line.
  */
 #define NCHUNK 5
 
@@ -353,9 +434,28 @@ struct rate_acc {
 	size_t pages, total, bad;
 	long rounds;
 	int64_t busy;
+	double *round_ns;	/* every round's time */
+	size_t nround, round_cap;
 	bool failed;
 	int madv_rc, madv_err;
 };
+
+static int acc_round(struct rate_acc *acc, int64_t ns)
+{
+	if (acc->nround == acc->round_cap) {
+		size_t cap = acc->round_cap ? 2 * acc->round_cap : 4096;
+		double *r = realloc(acc->round_ns, cap * sizeof(*r));
+
+		if (!r) {
+			stop("out of memory for %zu round times", cap);
+			return -1;
+		}
+		acc->round_ns = r;
+		acc->round_cap = cap;
+	}
+	acc->round_ns[acc->nround++] = (double)ns;
+	return 0;
+}
 
 /* One chunk of figure @c: about @secs of measured time, at least 3 rounds. */
 static void rate_chunk(const struct rate_case *c, double secs,
@@ -364,12 +464,12 @@ static void rate_chunk(const struct rate_case *c, double secs,
 	struct toucher2 t2, *t = NULL;
 	struct buf b = { .fd = -1 };
 	uint32_t *map = NULL;
-	int64_t busy = 0;
+	int64_t busy = 0, ns;
 	size_t total = 0;
 	long rounds = 0;
 	uint32_t dom = NV_GART;
 
-	if (c->bochs && bochs_fd < 0) {
+	if (c->mem == M_BOCHS && bochs_fd < 0) {
 		stop("no bochs-drm device");
 		acc->failed = true;
 		return;
@@ -426,7 +526,10 @@ static void rate_chunk(const struct rate_case *c, double secs,
 			break;
 		}
 		}
-		busy += timed_touch(t, map, acc->pages, seed);
+		ns = timed_touch(t, map, acc->pages, seed);
+		if (acc_round(acc, ns))
+			goto fail;
+		busy += ns;
 		acc->bad += check_pages(map, acc->pages, seed);
 		total += acc->pages;
 		rounds++;
@@ -479,7 +582,7 @@ static void run_rates(bool first)
 	for (i = 0; i < ARRAY_SIZE(rate_cases); i++) {
 		const struct rate_case *c = &rate_cases[i];
 		struct rate_acc *a = &acc[i];
-		double rate, lo, hi;
+		double rate, lo, hi, med;
 
 		if ((c->kind == K_FIRST) != first)
 			continue;
@@ -488,18 +591,27 @@ static void run_rates(bool first)
 			    c->name, a->chunks, why[0] ? why : "?");
 			continue;
 		}
-		rate = chunk_median(a->rate, a->chunks, &lo, &hi);
+		chunk_median(a->rate, a->chunks, &lo, &hi);
+		qsort(a->round_ns, a->nround, sizeof(double), cmp_double);
+		med = pct(a->round_ns, a->nround, 50);
+		rate = med > 0 ? (double)a->pages / (med / 1e9) : 0;
 		if (c->kind != K_FIRST)
 			diag("%s: MADV_DONTNEED on the mapping returned %s (measured after munmap+mmap%s instead)",
 			     c->name, a->madv_rc ? strerror(a->madv_err) : "0",
 			     c->kind == K_MOVE ? " and BO_MOVE" : "");
 		bench(c->name, rate, "pages/s");
-		tap(a->bad == 0 && rate > 0,
-		    "%s: %zu pages of %zu-page %s buffers in %ld rounds, %.3f s of faulting; median of %d chunks %.0f pages/s (chunks %.0f..%.0f); %zu wrong words on read-back",
+		tap(a->bad == 0 && rate > 0 && a->nround == (size_t)a->rounds,
+		    "%s: %zu pages of %zu-page %s buffers in %ld rounds, %.3f s of faulting; median round %.3f ms = %.0f pages/s (rounds %.3f..%.3f ms; mean %.0f pages/s, %d chunks %.0f..%.0f); %zu wrong words on read-back",
 		    c->name, a->total, a->pages,
-		    c->bochs ? "bochs dumb" : "nvlf GART", a->rounds,
-		    (double)a->busy / 1e9, NCHUNK, rate, lo, hi, a->bad);
+		    mem_name[c->mem], a->rounds,
+		    (double)a->busy / 1e9, med / 1e6, rate,
+		    a->nround ? a->round_ns[0] / 1e6 : 0,
+		    a->nround ? a->round_ns[a->nround - 1] / 1e6 : 0,
+		    a->busy ? (double)a->total / ((double)a->busy / 1e9) : 0,
+		    NCHUNK, lo, hi, a->bad);
 	}
+	for (i = 0; i < ARRAY_SIZE(rate_cases); i++)
+		free(acc[i].round_ns);
 }
 
 /* -------------------------------------------------------- contention */
@@ -508,7 +620,7 @@ struct holder {
 	uint32_t handle;
 	uint32_t ms;
 	atomic_int started;
-	int64_t t_start, t_end;
+	int64_t reserved, released;	/* the driver's clock */
 	int rc;
 	pthread_t th;
 };
@@ -517,10 +629,9 @@ static void *holder_fn(void *arg)
 {
 	struct holder *h = arg;
 
-	h->t_start = now_ns();
+	pin_to(0);
 	atomic_store(&h->started, 1);
-	h->rc = bo_hold(dev.fd, h->handle, h->ms);
-	h->t_end = now_ns();
+	h->rc = bo_hold_at(dev.fd, h->handle, h->ms, &h->reserved, &h->released);
 	return NULL;
 }
 
@@ -528,10 +639,9 @@ static const unsigned int holds_ms[] = { 1, 10, 100 };
 
 static void run_contention(unsigned int ms)
 {
-	unsigned int n = smoke ? (ms >= 100 ? 2 : 5) :
-			 ms >= 100 ? 15 : ms >= 10 ? 40 : 60;
+	unsigned int n = smoke ? (ms >= 100 ? 2 : 5) : ms >= 100 ? 30 : 100;
 	double *ovh = calloc(n, sizeof(double)), *hold = calloc(n, sizeof(double));
-	unsigned int i, got = 0, missed = 0, errs = 0;
+	unsigned int i, got = 0, missed = 0, errs = 0, early = 0;
 	struct stat_delta retry;
 	struct buf b = { .fd = -1 };
 	uint32_t *map = NULL;
@@ -570,12 +680,16 @@ static void run_contention(unsigned int ms)
 			errs++;
 			continue;
 		}
-		if (t1 < h.t_end - 1000000 || t0 >= h.t_end) {
-			missed++;	/* the fault did not overlap the hold */
+		if (t0 < h.reserved || t0 >= h.released) {
+			missed++;	/* the fault did not start inside the hold */
 			continue;
 		}
-		ovh[got] = ns_to_ms(t1 - h.t_end);
-		hold[got] = ns_to_ms(h.t_end - h.t_start);
+		if (t1 < h.released) {
+			early++;	/* done while reserved: it did not wait */
+			continue;
+		}
+		ovh[got] = ns_to_ms(t1 - h.released);
+		hold[got] = ns_to_ms(h.released - h.reserved);
 		/* every sample, for percentiles over all boots (bench/run) */
 		pthread_mutex_lock(&tap_mutex);
 		printf("BENCH-SAMPLE contend_T%u %.6g ms\n", ms, ovh[got]);
@@ -592,9 +706,9 @@ static void run_contention(unsigned int ms)
 	bench(name, pct(ovh, got, 99), "ms");
 	snprintf(name, sizeof(name), "contend_T%u_hold", ms);
 	bench(name, pct(hold, got, 50), "ms");
-	tap(got >= (n + 1) / 2 && !errs,
-	    "contend_T%u: %u of %u faults overlapped a BO_HOLD(%u ms) (real hold median %.2f ms; %u missed, %u errors); completion after the release: p50 %.3f ms, p99 %.3f ms, min %.3f, max %.3f%s",
-	    ms, got, n, ms, pct(hold, got, 50), missed, errs,
+	tap(got >= (n + 1) / 2 && !errs && !early,
+	    "contend_T%u: %u of %u faults started inside a BO_HOLD(%u ms) (real hold median %.2f ms; %u missed, %u done before the release, %u errors); completion after the release: p50 %.3f ms, p99 %.3f ms, min %.3f, max %.3f%s",
+	    ms, got, n, ms, pct(hold, got, 50), missed, early, errs,
 	    pct(ovh, got, 50), pct(ovh, got, 99), got ? ovh[0] : 0,
 	    got ? ovh[got - 1] : 0,
 	    dr >= 0 ? "" : " (no nvlf_ttm counters: stock ttm)");
@@ -625,6 +739,7 @@ static void *serial_holder_fn(void *arg)
 {
 	struct serial_holder *s = arg;
 
+	pin_to(1);
 	s->t_first = now_ns();
 	while (!atomic_load(&s->quit)) {
 		long long f0 = atomic_load(&s->fault_t0);
@@ -944,7 +1059,7 @@ static void sec_pushbuf(void)
 }
 
 static const struct nvlf_part sections[] = {
-	{ "faults", 4, sec_faults },
+	{ "faults", 5, sec_faults },
 	{ "refault", 3, sec_refault },
 	{ "contention", 3, sec_contention },
 	{ "starvation", 3, sec_starvation },
@@ -1064,8 +1179,12 @@ int main(int argc, char **argv)
 		tap_pad(plan, "nvlf_bench", "no nvlf_test device");
 		return 1;
 	}
-	tap(1, "nvlf_test device %s, channel %d; time per rate figure %.2f s%s",
-	    dev.path, dev.chan, budget_s, smoke ? " (smoke)" : "");
+	pinning = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+	pin_to(0);
+	tap(1, "nvlf_test device %s, channel %d; time per rate figure %.2f s%s; %ld CPUs%s",
+	    dev.path, dev.chan, budget_s, smoke ? " (smoke)" : "",
+	    sysconf(_SC_NPROCESSORS_ONLN),
+	    pinning ? " (main thread on CPU 0, second threads pinned too)" : " (no pinning)");
 	bochs_fd = open_bochs(bpath, err, sizeof(err));
 	tap(bochs_fd >= 0, "bochs-drm device %s", bochs_fd >= 0 ? bochs_path : err);
 

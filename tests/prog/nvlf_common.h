@@ -530,12 +530,27 @@ static inline int bo_move(int fd, uint32_t handle, uint32_t domain,
 	return r;
 }
 
-/* Not restarted: an interrupted hold returns -EINTR. */
-static inline int bo_hold(int fd, uint32_t handle, uint32_t ms)
+/*
+ * Not restarted: an interrupted hold returns -EINTR.  @reserved_ns and
+ * @released_ns (may be NULL): CLOCK_MONOTONIC when the driver took and
+ * released the reservation.
+ */
+static inline int bo_hold_at(int fd, uint32_t handle, uint32_t ms,
+			     int64_t *reserved_ns, int64_t *released_ns)
 {
 	struct drm_nvlf_test_bo_hold h = { .handle = handle, .ms = ms };
+	int r = nv_ioctl_once(fd, DRM_IOCTL_NVLF_TEST_BO_HOLD, &h);
 
-	return nv_ioctl_once(fd, DRM_IOCTL_NVLF_TEST_BO_HOLD, &h);
+	if (reserved_ns)
+		*reserved_ns = (int64_t)h.reserved_ns;
+	if (released_ns)
+		*released_ns = (int64_t)h.released_ns;
+	return r;
+}
+
+static inline int bo_hold(int fd, uint32_t handle, uint32_t ms)
+{
+	return bo_hold_at(fd, handle, ms, NULL, NULL);
 }
 
 static inline const char *domain_name(uint32_t d)

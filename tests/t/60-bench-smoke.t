@@ -35,12 +35,12 @@ fi
 g=$B/run/guest/$k
 for s in stock ours; do
 	n=$(grep -c '^\(# \)\{0,1\}BENCH ' "$g/$s-1.tap" 2>/dev/null || true)
-	check "$k $s boot: nvlf_bench printed 25 BENCH figures (got ${n:-0})" test "${n:-0}" = 25
+	check "$k $s boot: nvlf_bench printed 26 BENCH figures (got ${n:-0})" test "${n:-0}" = 26
 	check "$k $s boot: the guest loaded the $s ttm.ko" \
 		grep -q "^\(# \)\{0,1\}BENCH-INFO ttm $s" "$g/$s-1.tap"
 done
 check "$k: the summary has an ours/stock line for every figure" \
-	test "$(grep -cE '^  [A-Za-z_0-9]+ +(pages/s|ms|periods|jobs/s) ' "$B/run.log")" = 25
+	test "$(grep -cE '^  [A-Za-z_0-9]+ +(pages/s|ms|periods|jobs/s) ' "$B/run.log")" = 26
 check "$k: the summary gives a verdict for every target (7 throughput, 3 p99, 3 starvation)" \
 	test "$(grep -cE '^  (MET|MISSED) ' "$B/run.log")" = 13
 grep -E '^(Host|  fault_first|  contend_T1_p99|  starve_T1_worst|  pushbuf_slow)' "$B/run.log" | diag
