@@ -658,6 +658,10 @@ static int nvlf_ioctl_bo_hold(struct drm_device *drm, void *data,
 	bo = gem_to_nvlf_bo(gem);
 	ret = ttm_bo_reserve(&bo->tbo, true, false, NULL);
 	if (!ret) {
+		/*
+		 * @req is drm_ioctl()'s kernel copy: it is copied out to user
+		 * space after we return, with the reservation released.
+		 */
 		req->reserved_ns = ktime_get_ns();
 		atomic_long_inc(&nvlf_holds);
 		left = msleep_interruptible(req->ms);
