@@ -83,6 +83,16 @@ static struct nvif_push *nvlf_nv_push(struct nouveau_channel *chan)
 #endif
 }
 
+/* Whether the channel takes pushes through an indirect buffer (GPFIFO). */
+static bool nvlf_nv_has_ib(struct nouveau_channel *chan)
+{
+#ifdef NVLF_HAVE_NVIF_CHAN_GPFIFO
+	return chan->user.oclass >= NV50_CHANNEL_GPFIFO;
+#else
+	return chan->dma.ib_max;
+#endif
+}
+
 static bool nvlf_nv_vm(struct nouveau_channel *chan)
 {
 	return chan->vmm->vmm.object.oclass >= NVIF_CLASS_VMM_NV50;
@@ -170,14 +180,38 @@ static int nvlf_nv_validate(struct nvlf_pb_job *job, unsigned int i)
 	return 1;
 }
 
+/* One indirect-buffer entry: @length bytes of pushes at GPU address @addr. */
+static void nvlf_nv_ib_entry(struct nouveau_channel *chan, u64 addr,
+			     u32 length)
+{
+#if defined(NVLF_HAVE_NVIF_CHAN_GPFIFO) || defined(NVLF_HAVE_NV50_DMA_PUSH_NO_PREFETCH)
+	u32 len = length & ~NOUVEAU_GEM_PUSHBUF_NO_PREFETCH;
+	bool no_prefetch = length & NOUVEAU_GEM_PUSHBUF_NO_PREFETCH;
+#endif
+
+#if defined(NVLF_HAVE_NVIF_CHAN_GPFIFO)
+	nvif_chan_gpfifo_push(&chan->chan, addr, len, no_prefetch);
+#elif defined(NVLF_HAVE_NV50_DMA_PUSH_NO_PREFETCH)
+	nv50_dma_push(chan, addr, len, no_prefetch);
+#else
+	/* before the flag had a name and an argument, it rode in the length */
+	nv50_dma_push(chan, addr, length);
+#endif
+}
+
 /* GPUs with an indirect buffer: one IB entry per push. */
 static int nvlf_nv_push_ib(struct nvlf_nv_job *nj)
 {
 	struct nvlf_pb_job *job = &nj->pb;
+	struct nouveau_channel *chan = nj->chan;
 	unsigned int i;
 	int ret;
 
-	ret = nouveau_dma_wait(nj->chan, job->req->nr_push + 1, 16);
+#ifdef NVLF_HAVE_NVIF_CHAN_GPFIFO
+	ret = nvif_chan_gpfifo_wait(&chan->chan, job->req->nr_push + 1, 16);
+#else
+	ret = nouveau_dma_wait(chan, job->req->nr_push + 1, 16);
+#endif
 	if (ret)
 		return ret;
 
@@ -185,14 +219,16 @@ static int nvlf_nv_push_ib(struct nvlf_nv_job *nj)
 		const struct drm_nouveau_gem_pushbuf_push *p = &job->push[i];
 		struct nouveau_vma *vma = job->buf[p->bo_index].drv;
 
-#ifdef NVLF_HAVE_NV50_DMA_PUSH_NO_PREFETCH
-		nv50_dma_push(nj->chan, vma->addr + p->offset,
-			      p->length & ~NOUVEAU_GEM_PUSHBUF_NO_PREFETCH,
-			      p->length & NOUVEAU_GEM_PUSHBUF_NO_PREFETCH);
-#else
-		nv50_dma_push(nj->chan, vma->addr + p->offset, p->length);
-#endif
+		nvlf_nv_ib_entry(chan, vma->addr + p->offset, p->length);
 	}
+#ifdef NVLF_HAVE_NVIF_CHAN_GPFIFO_POST
+	/*
+	 * The semaphore that tracks how far the GPU has read; its space was
+	 * reserved by the wait above, so, as upstream, its status is not
+	 * checked.  The fence emitted next kicks the entries.
+	 */
+	nvif_chan_gpfifo_post(&chan->chan);
+#endif
 	return 0;
 }
 
@@ -267,7 +303,7 @@ static int nvlf_nv_submit(struct nvlf_pb_job *job)
 	struct nouveau_channel *chan = nj->chan;
 	int ret;
 
-	if (chan->dma.ib_max)
+	if (nvlf_nv_has_ib(chan))
 		ret = nvlf_nv_push_ib(nj);
 	else if (nj->drm->client.device.info.chipset >= 0x25)
 		ret = nvlf_nv_push_call(nj);
@@ -325,7 +361,7 @@ static void nvlf_nv_suffix(struct nouveau_channel *chan,
 			   struct drm_nouveau_gem_pushbuf *req)
 {
 	req->suffix1 = 0;
-	if (chan->dma.ib_max)
+	if (nvlf_nv_has_ib(chan))
 		req->suffix0 = 0;
 	else if (drm->client.device.info.chipset >= 0x25)
 		req->suffix0 = 0x00020000;

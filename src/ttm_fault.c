@@ -34,6 +34,12 @@
  *
  * The vm access path (ptrace, /proc/PID/mem) has no way to retry; it
  * reserves interruptibly under the caller's mmap_lock, in the same order.
+ * Where the target exports ttm_bo_access(), drivers also call that path
+ * without mmap_lock; it reserves with no ticket, so its caller must not
+ * hold the BO's reservation.
+ *
+ * A VMA and a fault that waits hold a reference to the BO: its own
+ * (ttm_bo_get()) where the target has one, else its GEM object's.
  */
 
 #define pr_fmt(fmt) "[TTM] " fmt
@@ -45,6 +51,8 @@
  * the CRCs of the exported symbols depend on which types are complete.
  */
 #ifdef NVLF_HAVE_TTM_BO_H
+#include <linux/export.h>
+#include <linux/pagemap.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_managed.h>
 #include <drm/ttm/ttm_bo.h>
@@ -96,6 +104,25 @@ MODULE_PARM_DESC(nvlf_naive_fault, "Test build only: first fault attempts block 
 MODULE_INFO(nvlf_test_build, "naive modes compiled in");
 #endif
 
+/* The reference a VMA, or a fault that waits, holds on a BO. */
+static void nvlf_bo_get(struct ttm_buffer_object *bo)
+{
+#ifdef NVLF_HAVE_TTM_BO_GET
+	ttm_bo_get(bo);
+#else
+	drm_gem_object_get(&bo->base);
+#endif
+}
+
+static void nvlf_bo_put(struct ttm_buffer_object *bo)
+{
+#ifdef NVLF_HAVE_TTM_BO_GET
+	ttm_bo_put(bo);
+#else
+	drm_gem_object_put(&bo->base);
+#endif
+}
+
 /* Whether this attempt may give mmap_lock back and be retried. */
 static bool nvlf_may_back_off(const struct vm_fault *vmf)
 {
@@ -133,7 +160,7 @@ static vm_fault_t nvlf_back_off(struct ttm_buffer_object *bo,
 		return VM_FAULT_RETRY;
 	}
 
-	ttm_bo_get(bo);
+	nvlf_bo_get(bo);
 	mmap_read_unlock(vmf->vma->vm_mm);
 
 	if (what == NVLF_WAIT_UNRESERVED) {
@@ -146,7 +173,7 @@ static vm_fault_t nvlf_back_off(struct ttm_buffer_object *bo,
 				      MAX_SCHEDULE_TIMEOUT);
 	}
 
-	ttm_bo_put(bo);
+	nvlf_bo_put(bo);
 	return VM_FAULT_RETRY;
 }
 
@@ -236,12 +263,16 @@ static unsigned long nvlf_io_pfn(struct ttm_buffer_object *bo,
 /* Make sure the system pages of @bo exist; 0 or a vm_fault_t error. */
 static vm_fault_t nvlf_populate(struct ttm_buffer_object *bo)
 {
-	struct ttm_operation_ctx ctx = {
-		.interruptible = true,
-		.force_alloc = true,
-	};
-	int err = ttm_tt_populate(bo->bdev, bo->ttm, &ctx);
+	struct ttm_operation_ctx ctx = { .interruptible = true };
+	int err;
 
+	if (!bo->ttm)
+		return VM_FAULT_SIGBUS;	/* system memory without pages */
+#ifdef NVLF_HAVE_TTM_BO_POPULATE
+	err = ttm_bo_populate(bo, &ctx);
+#else
+	err = ttm_tt_populate(bo->bdev, bo->ttm, &ctx);
+#endif
 	switch (err) {
 	case 0:
 		return 0;
@@ -417,7 +448,7 @@ void ttm_bo_vm_open(struct vm_area_struct *vma)
 
 	/* a copy still maps the device's address space, or rmap breaks */
 	WARN_ON(vma->vm_file->f_mapping != mapped->bdev->dev_mapping);
-	ttm_bo_get(mapped);
+	nvlf_bo_get(mapped);
 }
 EXPORT_SYMBOL(ttm_bo_vm_open);
 
@@ -430,7 +461,7 @@ void ttm_bo_vm_close(struct vm_area_struct *vma)
 	struct ttm_buffer_object *mapped = vma->vm_private_data;
 
 	vma->vm_private_data = NULL;
-	ttm_bo_put(mapped);
+	nvlf_bo_put(mapped);
 }
 EXPORT_SYMBOL(ttm_bo_vm_close);
 
@@ -466,26 +497,15 @@ static int nvlf_access_pages(struct ttm_buffer_object *bo, unsigned long off,
 	return len;
 }
 
-/**
- * ttm_bo_vm_access - .access of TTM's vm_ops (ptrace, /proc/PID/mem)
- * @vma: the VMA
- * @addr: user address of the first byte
- * @buf: kernel buffer
- * @len: bytes to copy
- * @write: copy from @buf into the BO instead of out of it
+/*
+ * nvlf_bo_access - copy between @buf and a BO, reserving it for the copy
  *
- * The caller holds mmap_lock and cannot retry, so the reservation is taken
- * interruptibly in the mmap_lock -> reservation order.
- *
- * Return: @len, or a negative error code.
+ * Interruptible, with no ticket: the caller must not hold the reservation.
+ * Returns @len or a negative error code.
  */
-int ttm_bo_vm_access(struct vm_area_struct *vma, unsigned long addr,
-		     void *buf, int len, int write)
+static int nvlf_bo_access(struct ttm_buffer_object *bo, unsigned long off,
+			  void *buf, int len, int write)
 {
-	struct ttm_buffer_object *bo = vma->vm_private_data;
-	unsigned long off = addr - vma->vm_start +
-		((vma->vm_pgoff - drm_vma_node_start(&bo->base.vma_node)) <<
-		 PAGE_SHIFT);
 	int ret;
 
 	if (len < 1 || off + len > bo->base.size)
@@ -510,6 +530,54 @@ int ttm_bo_vm_access(struct vm_area_struct *vma, unsigned long addr,
 	dma_resv_unlock(bo->base.resv);
 	return ret;
 }
+
+#ifdef NVLF_HAVE_TTM_BO_ACCESS
+/**
+ * ttm_bo_access - copy to or from a buffer object, by offset
+ * @bo: the buffer object; its reservation must not be held by the caller
+ * @offset: byte offset in the BO
+ * @buf: kernel buffer
+ * @len: bytes to copy
+ * @write: copy from @buf into the BO instead of out of it
+ *
+ * For debuggers and drivers' own inspection, not for user space.  The
+ * reservation is taken interruptibly; the caller may or may not hold
+ * mmap_lock (see the locking rule at the top of this file).
+ *
+ * Return: @len, or a negative error code (-EIO for a range outside the BO
+ * or memory that cannot be accessed, -ENODATA for a BO without backing).
+ */
+int ttm_bo_access(struct ttm_buffer_object *bo, unsigned long offset,
+		  void *buf, int len, int write)
+{
+	return nvlf_bo_access(bo, offset, buf, len, write);
+}
+EXPORT_SYMBOL(ttm_bo_access);
+#endif
+
+/**
+ * ttm_bo_vm_access - .access of TTM's vm_ops (ptrace, /proc/PID/mem)
+ * @vma: the VMA
+ * @addr: user address of the first byte
+ * @buf: kernel buffer
+ * @len: bytes to copy
+ * @write: copy from @buf into the BO instead of out of it
+ *
+ * The caller holds mmap_lock and cannot retry, so the reservation is taken
+ * interruptibly in the mmap_lock -> reservation order.
+ *
+ * Return: @len, or a negative error code.
+ */
+int ttm_bo_vm_access(struct vm_area_struct *vma, unsigned long addr,
+		     void *buf, int len, int write)
+{
+	struct ttm_buffer_object *bo = vma->vm_private_data;
+	unsigned long off = addr - vma->vm_start +
+		((vma->vm_pgoff - drm_vma_node_start(&bo->base.vma_node)) <<
+		 PAGE_SHIFT);
+
+	return nvlf_bo_access(bo, off, buf, len, write);
+}
 EXPORT_SYMBOL(ttm_bo_vm_access);
 
 static const struct vm_operations_struct nvlf_ttm_vm_ops = {
@@ -533,10 +601,14 @@ int ttm_bo_mmap_obj(struct vm_area_struct *vma, struct ttm_buffer_object *bo)
 	const vm_flags_t flags = VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP;
 
 	/* CoW of device memory makes no sense. */
+#ifdef NVLF_HAVE_VMA_IS_COW_MAPPING
+	if (vma_is_cow_mapping(vma))
+#else
 	if (is_cow_mapping(vma->vm_flags))
+#endif
 		return -EINVAL;
 
-	ttm_bo_get(bo);
+	nvlf_bo_get(bo);
 	vma->vm_private_data = bo;
 	if (!vma->vm_ops)
 		vma->vm_ops = &nvlf_ttm_vm_ops;

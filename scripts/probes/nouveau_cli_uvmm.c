@@ -4,6 +4,7 @@
  * tracks: "drm/nouveau: implement new VM_BIND uAPI" (v6.6): a client that
  *	set up VM_BIND must not use the legacy GEM_PUSHBUF, which then
  *	returns -ENOSYS.
+ * lines: 6.12 7.2 7.3
  * part: nouveau
  */
 #include "nouveau_drv.h"

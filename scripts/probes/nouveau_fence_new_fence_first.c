@@ -5,6 +5,7 @@
  *	nouveau_fence_new(&fence, chan) when fence allocation and emission
  *	were split (7f2a0b50b2b2 "drm/nouveau: fence: separate fence alloc
  *	and emit", v6.6).
+ * lines: 6.12 7.2 7.3
  * part: nouveau
  */
 #include "nouveau_drv.h"

@@ -5,6 +5,7 @@
  *	GETPARAM, CHANNEL_ALLOC and CHANNEL_FREE and their structs moved from
  *	nouveau's private nouveau_abi16.h to uapi <drm/nouveau_drm.h>.  Used
  *	by the test driver (tests/kmod), which speaks that uapi.
+ * lines: 6.12 7.2 7.3
  * part: ttm
  */
 #include <drm/nouveau_drm.h>

@@ -5,6 +5,7 @@
  *	of nv50_dma_push() (443f9e0b1ab5 "drm/nouveau: uapi: don't pass
  *	NO_PREFETCH flag implicitly", v6.6).  Before it the bit travels
  *	inside the length.
+ * lines: 6.12
  * part: nouveau
  */
 #include "nouveau_drv.h"

@@ -5,6 +5,7 @@
  *	(v6.3): the TTM BO interface moved to <drm/ttm/ttm_bo.h>.  Selects
  *	the header set of the target's ttm_bo_vm.c, on which the CRCs of
  *	ttm_fault.c's exports depend.
+ * lines: 6.12 7.2 7.3
  * part: ttm
  */
 #include <drm/ttm/ttm_bo.h>

@@ -5,6 +5,7 @@
  *	(v6.9): struct ttm_placement lost busy_placement; a place says
  *	TTM_PL_FLAG_DESIRED or TTM_PL_FLAG_FALLBACK instead.  Used by the
  *	test driver (tests/kmod).
+ * lines: 6.12 7.2 7.3
  * part: ttm
  */
 #include <drm/ttm/ttm_placement.h>

@@ -301,7 +301,11 @@ static struct ttm_device_funcs nvlf_ttm_funcs = {
  */
 static void nvlf_gem_free(struct drm_gem_object *gem)
 {
+#ifdef NVLF_HAVE_TTM_BO_FINI
+	ttm_bo_fini(&gem_to_nvlf_bo(gem)->tbo);
+#else
 	ttm_bo_put(&gem_to_nvlf_bo(gem)->tbo);
+#endif
 }
 
 static const struct drm_gem_object_funcs nvlf_gem_funcs = {
@@ -722,7 +726,9 @@ static const struct drm_driver nvlf_driver = {
 	.fops = &nvlf_fops,
 	.name = NVLF_TEST_DRIVER_NAME,
 	.desc = "nouveau-lockfix test driver",
+#ifdef NVLF_HAVE_DRM_DRIVER_DATE
 	.date = "20261125",
+#endif
 	.major = 1,
 	.minor = 0,
 };
@@ -752,7 +758,11 @@ static int nvlf_create(struct device *dev)
 
 	ret = ttm_device_init(&nd->bdev, &nvlf_ttm_funcs, dev,
 			      nd->drm.anon_inode->i_mapping,
+#ifdef NVLF_HAVE_TTM_DEVICE_INIT_ALLOC_FLAGS
+			      nd->drm.vma_offset_manager, 0);
+#else
 			      nd->drm.vma_offset_manager, false, false);
+#endif
 	if (ret)
 		return ret;
 	ret = ttm_range_man_init(&nd->bdev, TTM_PL_TT, true, NVLF_GART_PAGES);
