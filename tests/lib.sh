@@ -5,10 +5,10 @@
 # ("ok - ...", "not ok - ...", "# ...") and tests/run numbers them.
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source-path=SCRIPTDIR source=kernels.sh
-. "$top/tests/kernels.sh"
 NVLF_TEST_TMP=${NVLF_TEST_TMP:-/tmp/nvlf-test}
 mkdir -p "$NVLF_TEST_TMP"
+# shellcheck source-path=SCRIPTDIR source=kernels.sh
+. "$top/tests/kernels.sh"
 
 ok() {
 	echo "ok - $*"

@@ -12,9 +12,12 @@
 #   EXPECT_VERSION=...             MODULE_VERSION of our ttm.ko
 #   DRM_DUMB=/bin/drm_dumb         (optional) the dumb-buffer test program
 #   CARD_WAIT=10                   (optional) seconds to wait for the card
+#   CARD_MODULE=bochs              (optional) the TTM driver of QEMU's display
+#   CARD_DRIVER=bochs-drm          (optional) its driver name in sysfs
+#                                  (qxl/qxl where bochs no longer uses TTM)
 #
 # Test points:
-#   modprobe bochs; a DRM card bound to bochs-drm appears;
+#   modprobe CARD_MODULE; a DRM card bound to CARD_DRIVER appears;
 #   ttm srcversion and version are ours;
 #   drm_dumb passes; the nvlf_ttm "faults" counter grows while it runs;
 #   modprobe nouveau; nouveau srcversion and version are ours, it shows
@@ -30,6 +33,8 @@
 EXPECT_FILE=${1:-/expect.env}
 DRM_DUMB=/bin/drm_dumb
 CARD_WAIT=10
+CARD_MODULE=bochs
+CARD_DRIVER=bochs-drm
 STATS=/sys/kernel/debug/nvlf_ttm/stats
 
 tap_n=0
@@ -102,7 +107,7 @@ EXPECT_VERSION=
 if [ -r "$EXPECT_FILE" ]; then
 	while IFS= read -r line; do
 		case "$line" in
-		EXPECT_TTM_SRCVERSION=*|EXPECT_NOUVEAU_SRCVERSION=*|EXPECT_VERSION=*|DRM_DUMB=*|CARD_WAIT=*)
+		EXPECT_TTM_SRCVERSION=*|EXPECT_NOUVEAU_SRCVERSION=*|EXPECT_VERSION=*|DRM_DUMB=*|CARD_WAIT=*|CARD_MODULE=*|CARD_DRIVER=*)
 			eval "${line%%=*}=\"\${line#*=}\""
 			;;
 		esac
@@ -116,12 +121,12 @@ echo "# kernel $(uname -r)"
 
 dmesg -r >/tmp/dmesg.boot
 
-# --- bochs, the card -------------------------------------------------------
-if modprobe bochs >/tmp/modprobe.out 2>&1; then
-	tap_ok "modprobe bochs"
+# --- the card: a TTM driver for QEMU's display ----------------------------
+if modprobe "$CARD_MODULE" >/tmp/modprobe.out 2>&1; then
+	tap_ok "modprobe $CARD_MODULE"
 else
 	tap_comment </tmp/modprobe.out
-	tap_fail "modprobe bochs"
+	tap_fail "modprobe $CARD_MODULE"
 fi
 
 card=
@@ -131,7 +136,7 @@ while [ -z "$card" ] && [ "$i" -le $((CARD_WAIT * 10)) ]; do
 		[ -e "$c/device/driver" ] || continue
 		case "$c" in *-*) continue ;; esac	# connectors: card0-VGA-1
 		drv=$(basename "$(readlink "$c/device/driver")")
-		if [ "$drv" = bochs-drm ] && [ -c "/dev/dri/${c##*/}" ]; then
+		if [ "$drv" = "$CARD_DRIVER" ] && [ -c "/dev/dri/${c##*/}" ]; then
 			card=/dev/dri/${c##*/}
 			break
 		fi
@@ -139,10 +144,10 @@ while [ -z "$card" ] && [ "$i" -le $((CARD_WAIT * 10)) ]; do
 	[ -n "$card" ] || { sleep 0.1; i=$((i + 1)); }
 done
 if [ -n "$card" ]; then
-	tap_ok "bochs-drm card appears: $card (after ~$((i / 10)).$((i % 10))s)"
+	tap_ok "$CARD_DRIVER card appears: $card (after ~$((i / 10)).$((i % 10))s)"
 else
 	find /sys/class/drm /dev/dri -maxdepth 1 2>&1 | tap_comment
-	tap_fail "bochs-drm card appears within ${CARD_WAIT}s"
+	tap_fail "$CARD_DRIVER card appears within ${CARD_WAIT}s"
 fi
 
 # --- ttm is ours -------------------------------------------------------------
@@ -159,7 +164,7 @@ if [ -r "$STATS" ]; then
 fi
 
 if [ -z "$card" ]; then
-	tap_fail "drm_dumb (no bochs card)"
+	tap_fail "drm_dumb (no $CARD_DRIVER card)"
 elif [ ! -x "$DRM_DUMB" ]; then
 	tap_fail "drm_dumb (no $DRM_DUMB in the initramfs)"
 else

@@ -68,3 +68,12 @@ sed -n '/^vm_fault_t ttm_bo_vm_fault(struct vm_fault \*vmf)/,/^}/p' \
 # shellcheck disable=SC2086 # word list by design
 check "the provenance check catches an upstream function pasted into src/" \
 	sh -c "test -s '$L/copied.c' && ! tests/no-upstream-copy src/*.c '$L/copied.c' -- $(tr '\n' ' ' <<<"$up") >/dev/null"
+
+# --- the README's table of kernel lines comes from a test run and names
+# every line of scripts/kernel-lines
+missing=''
+for l in $(tests/release/lines list | awk '{ print $1 }'); do
+	sed -n '/^From the test run of /,/^$/p' README | grep -q "^  $l " || missing="$missing $l"
+done
+check "README's table of supported kernels has every line of scripts/kernel-lines${missing:+ (missing:$missing)}" \
+	test -z "$missing" -a -n "$(grep '^From the test run of ' README)"

@@ -182,9 +182,30 @@ rc=0
 msg=$("$build" --kver 6.12.117+fake-cloud-amd64 --out "$T/o" 2>&1) || rc=$?
 check "a kernel without CONFIG_DRM_NOUVEAU=m is skipped with status 3" test "$rc" = 3
 check "... and one clear line" \
-	grep -qx "nouveau-lockfix: skipping 6.12.117+fake-cloud-amd64: it has CONFIG_DRM_NOUVEAU=n, not =m (nothing to replace)" <<<"$msg"
+	grep -qx "nouveau-lockfix: skipping 6.12.117+fake-cloud-amd64: it has CONFIG_DRM_TTM=m and CONFIG_DRM_NOUVEAU=n, not both =m (nothing to replace)" <<<"$msg"
 printf '%s\n' "$msg" | diag
 check "nothing was built or cached for it" test ! -e "$T/o"
+
+# --- a kernel line no probe has seen: refused within a minute, before any
+# source is looked for, with the lines known and the override
+for v in 7.99.1 5.4.280; do
+	mkheaders "$v+fake-amd64" "$v" "$v-1"
+	t0=$(date +%s)
+	check_fails "Linux ${v%.*}: refused as outside the kernel lines known, with the override" \
+		"$v\+fake-amd64 is Linux ${v%.*}, outside the kernel lines this version knows \(6\.1, .*7\.3\), so our probes do not cover its API; fix: .*NVLF_UNTESTED_KERNEL=1$" \
+		"$build" --kver "$v+fake-amd64" --out "$T/o"
+	check "... within a minute ($(( $(date +%s) - t0 ))s), nothing built" \
+		test "$(( $(date +%s) - t0 ))" -lt 60 -a ! -e "$T/o"
+done
+rc=0
+NVLF_UNTESTED_KERNEL=1 "$top/scripts/nvlf-buildable" "7.99.1+fake-amd64" 2>"$T/untested.err" || rc=$?
+check "NVLF_UNTESTED_KERNEL=1 lets it past the line check (to the source lookup: status $rc)" \
+	sh -c "! grep -q 'outside the kernel lines' '$T/untested.err' && test $rc = 2"
+mkheaders 6.6.60+fake-amd64 6.6.60 6.6.60-1
+rc=0
+"$top/scripts/nvlf-buildable" "6.6.60+fake-amd64" 2>"$T/between.err" || rc=$?
+check "a series between two known lines (6.6) is not refused as unknown" \
+	sh -c "! grep -q 'outside the kernel lines' '$T/between.err'"
 
 # A tree that cannot be read: a tar that fails to archive it stands in
 # for an unreadable file (root reads everything).

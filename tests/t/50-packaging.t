@@ -21,9 +21,27 @@ rm -rf "$P"
 mkdir -p "$P"
 name=nouveau-lockfix
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
-K1=6.12.117+deb12-amd64
-K2=6.1.0-56-amd64
-KC=6.12.117+deb12-cloud-amd64
+# This machine's kernel lines, resolved now (tests/kernels.sh)
+K1=$(nvlf_kernel 6.12-deb12 amd64)
+K2=$(nvlf_kernel 6.1 amd64)
+KC=$(nvlf_kernel 6.12-deb12 cloud-amd64)
+if [ -z "$K1" ] || [ -z "$K2" ] || [ -z "$KC" ]; then
+	not_ok "the kernels of this machine's lines resolve (6.12-deb12, 6.1, -cloud)"
+	exit 0
+fi
+# re TEXT: TEXT as an extended regular expression that matches only it
+re() {
+	printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
+}
+K1re=$(re "$K1")
+K1v=$(dpkg-query -W -f='${Version}' "linux-headers-$K1" 2>/dev/null || apt-cache show "linux-headers-$K1" | sed -n 's/^Version: //p' | head -n 1)
+K1u=${K1v%%-*}
+# apt, as this test uses it, must not upgrade a linux-source package as a
+# side effect of installing headers of the same source package
+apt_nvlf() {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		-o APT::Get::Upgrade-By-Source-Package=false "$@"
+}
 testconf=/etc/dkms/framework.conf.d/nvlf-test.conf
 
 clean_slate() {
@@ -72,9 +90,8 @@ trap 'clean_slate; rmdir /lib/modules/6.12.0-nvlf-noheaders 2>/dev/null || true'
 check "start: nothing of $name is installed" nothing_installed
 # The -cloud flavour's headers (no nouveau there): for the "unsupported"
 # message now, for the autoinstall skip later.
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "linux-headers-$KC" >"$P/cloud0.log" 2>&1 ||
+apt_nvlf "linux-headers-$KC" >"$P/cloud0.log" 2>&1 ||
 	{ not_ok "install linux-headers-$KC"; diag <"$P/cloud0.log"; }
-K1re='6\.12\.117\+deb12-amd64'	# $K1 as a regular expression
 
 # --- failures: one line each, nothing left behind --------------------------
 check_fails "make install for a kernel that is not installed" \
@@ -87,34 +104,35 @@ NVLF_NO_AUTO_DEPS=1 check_fails "make install without headers names the package"
 rmdir /lib/modules/6.12.0-nvlf-noheaders
 NVLF_NO_AUTO_DEPS=1 NVLF_SRC_DIRS=/nonexistent check_fails \
 	"make install without a matching source names the exact source package" \
-	"no Linux 6\\.12\\.117 source for 6\\.12\\.117\\+deb12-amd64 found; fix: apt-get install linux-source-6\\.12=6\\.12\\.117-1~deb12u1" \
-	make -s install KVER=$K1
+	"no Linux $(re "$K1u") source for $K1re found; fix: apt-get install linux-source-$(re "${K1u%.*}=$K1v")" \
+	make -s install KVER="$K1"
 check_fails "make install for the -cloud flavour says it is not supported" \
-	"6\\.12\\.117\\+deb12-cloud-amd64 is not supported: it has CONFIG_DRM_TTM=n and CONFIG_DRM_NOUVEAU=n, not both =m.*fix: name a kernel with both as modules" \
-	make -s install KVER=$KC
+	"$(re "$KC") is not supported: it has CONFIG_DRM_TTM=n and CONFIG_DRM_NOUVEAU=n, not both =m.*fix: name a kernel with both as modules" \
+	make -s install KVER="$KC"
 NVLF_NO_AUTO_DEPS=1 PATH=/usr/bin:/bin check_fails "make install without DKMS names the package" \
 	"DKMS is not installed; fix: apt-get install dkms$" \
-	make -s install KVER=$K1
+	make -s install KVER="$K1"
 printf 'mok_signing_key="/nonexistent/nvlf.key"\nmok_certificate="/nonexistent/nvlf.der"\n' >"$testconf"
 check_fails "make install with a configured signing key that is missing" \
 	"the module signing key or certificate /nonexistent/nvlf.key set in $testconf does not exist.*mokutil --import" \
-	make -s install KVER=$K1
+	make -s install KVER="$K1"
 rm -f "$testconf"
 check "after those failures nothing is installed" nothing_installed
 
 # a build that fails inside DKMS is rolled back too
 b=$P/broken
-tree=$(sed -n 's/^NVLF_TREE=//p' "$(outdir $K1)/nvlf-build.env" 2>/dev/null || true)
+tree=$(sed -n 's/^NVLF_TREE=//p' "$(outdir "$K1")/nvlf-build.env" 2>/dev/null || true)
 if [ -d "$tree/nouveau" ]; then
 	mkdir -p "$b/drivers/gpu/drm"
 	cp -r "$tree/ttm" "$tree/nouveau" "$b/drivers/gpu/drm/"
 	mv "$b/drivers/gpu/drm/nouveau/Kbuild.upstream" "$b/drivers/gpu/drm/nouveau/Kbuild"
-	printf 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\nEXTRAVERSION =\n' >"$b/Makefile"
+	printf 'VERSION = %s\nPATCHLEVEL = %s\nSUBLEVEL = %s\nEXTRAVERSION =\n' \
+		"$(cut -d. -f1 <<<"$K1u")" "$(cut -d. -f2 <<<"$K1u")" "$(cut -d. -f3 <<<"$K1u")" >"$b/Makefile"
 	echo 'int nvlf_broken(void) { return }' >>"$b/drivers/gpu/drm/ttm/ttm_tt.c"
 	echo '#error deliberately broken' >>"$b/drivers/gpu/drm/nouveau/nvif/object.c"
 	KSRC=$b NVLF_CACHE=$P/cache check_fails "a build that fails under DKMS: one line" \
-		"dkms build for $K1re failed: building ttm.ko and nouveau.ko for $K1re failed; full log: .*; fix: see that log and /var/lib/dkms/nouveau-lockfix/.*/make.log" \
-		make -s install KVER=$K1
+		"dkms build for $K1re failed: building ttm.ko for $K1re failed: ttm/ttm_tt.c:[0-9]+:[0-9]+: error: .*; full log: .*; fix: see that log and /var/lib/dkms/nouveau-lockfix/.*/make.log" \
+		make -s install KVER="$K1"
 	check "... and it is rolled back: nothing installed" nothing_installed
 else
 	not_ok "the DKMS build-failure check needs the $K1 build tree (20-build.t)"
@@ -123,31 +141,31 @@ fi
 # --- the lifecycle -----------------------------------------------------------
 t0=$(date +%s)
 check "make install KVER=$K1 (apt deps, dkms add/build/install, no --force)" \
-	make -s install KVER=$K1
-check "$K1: modinfo -k shows our ttm and nouveau in updates/dkms" ours $K1
+	make -s install KVER="$K1"
+check "$K1: modinfo -k shows our ttm and nouveau in updates/dkms" ours "$K1"
 check "$K1: both carry version $version" \
-	test "$(modinfo -k $K1 -F version ttm)$(modinfo -k $K1 -F version nouveau)" = "$version$version"
-check "$K1: the initramfs holds exactly our ttm.ko and nouveau.ko" initrd_matches $K1
-out=$(tools/nvlf-status --kver $K1) && rc=0 || rc=$?
+	test "$(modinfo -k "$K1" -F version ttm)$(modinfo -k "$K1" -F version nouveau)" = "$version$version"
+check "$K1: the initramfs holds exactly our ttm.ko and nouveau.ko" initrd_matches "$K1"
+out=$(tools/nvlf-status --kver "$K1") && rc=0 || rc=$?
 check "nvlf-status: installed for $K1 but not loaded (exit 1)" test "$rc" = 1
 diag <<<"$out"
-check "dkms uninstall -k $K1" dkms uninstall -m "$name" -v "$version" -k $K1
-check "$K1: the in-tree modules are back" intree $K1
-check "$K1: the initramfs holds the in-tree ttm.ko and nouveau.ko again" initrd_matches $K1
-check "dkms install -k $K1 again" dkms install -m "$name" -v "$version" -k $K1
-check "$K1: ours again" ours $K1
+check "dkms uninstall -k $K1" dkms uninstall -m "$name" -v "$version" -k "$K1"
+check "$K1: the in-tree modules are back" intree "$K1"
+check "$K1: the initramfs holds the in-tree ttm.ko and nouveau.ko again" initrd_matches "$K1"
+check "dkms install -k $K1 again" dkms install -m "$name" -v "$version" -k "$K1"
+check "$K1: ours again" ours "$K1"
 diag <<<"lifecycle so far: $(( $(date +%s) - t0 ))s"
 
 # A kernel installed afterwards: its headers' postinst runs dkms autoinstall.
 t0=$(date +%s)
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "linux-headers-$K2" >"$P/k2.log" 2>&1 && rc=0 || rc=$?
+apt_nvlf --reinstall "linux-headers-$K2" >"$P/k2.log" 2>&1 && rc=0 || rc=$?
 check "installing another kernel's headers ($K2) runs autoinstall for it" \
 	test "$rc" = 0
-check "$K2: ours after autoinstall ($(( $(date +%s) - t0 ))s)" ours $K2
-check "$K2: the initramfs holds exactly our modules" initrd_matches $K2
+check "$K2: ours after autoinstall ($(( $(date +%s) - t0 ))s)" ours "$K2"
+check "$K2: the initramfs holds exactly our modules" initrd_matches "$K2"
 
 # The -cloud flavour has no nouveau: skipped, without an error.
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "linux-headers-$KC" >"$P/cloud.log" 2>&1 && rc=0 || rc=$?
+apt_nvlf --reinstall "linux-headers-$KC" >"$P/cloud.log" 2>&1 && rc=0 || rc=$?
 check "installing -cloud headers succeeds (autoinstall does not fail)" test "$rc" = 0
 check "... with one line saying why $name is skipped there" \
 	test "$(grep -c "^nouveau-lockfix: skipping $KC: it has CONFIG_DRM_TTM=n and CONFIG_DRM_NOUVEAU=n" "$P/cloud.log")" = 1
@@ -156,25 +174,25 @@ grep -E "dkms|$name" "$P/cloud.log" | diag
 not_installed_for() {
 	! dkms status -m "$name" -k "$1" | grep -q installed
 }
-check "... and nothing installed for $KC" not_installed_for $KC
+check "... and nothing installed for $KC" not_installed_for "$KC"
 
 # Signing with a configured key (a throwaway pair).
 openssl req -new -x509 -nodes -days 1 -subj "/CN=nvlf throwaway key/" \
 	-newkey rsa:2048 -keyout "$P/mok.key" -outform DER -out "$P/mok.der" >/dev/null 2>&1
 printf 'mok_signing_key="%s"\nmok_certificate="%s"\n' "$P/mok.key" "$P/mok.der" >"$testconf"
-dkms remove -m "$name" -v "$version" -k $K1 >/dev/null 2>&1
-dkms install -m "$name" -v "$version" -k $K1 >"$P/sign.log" 2>&1 && rc=0 || rc=$?
+dkms remove -m "$name" -v "$version" -k "$K1" >/dev/null 2>&1
+dkms install -m "$name" -v "$version" -k "$K1" >"$P/sign.log" 2>&1 && rc=0 || rc=$?
 check "dkms install with the configured key" test "$rc" = 0
 for m in ttm nouveau; do
 	check "$K1: $m.ko is signed by the configured key" \
-		test "$(modinfo -k $K1 -F signer $m)" = "nvlf throwaway key"
+		test "$(modinfo -k "$K1" -F signer $m)" = "nvlf throwaway key"
 done
 rm -f "$testconf"
 
 check "make uninstall: $name removed from DKMS" make -s uninstall
-check "after make uninstall: in-tree modules for $K1" intree $K1
-check "after make uninstall: in-tree modules for $K2" intree $K2
-check "after make uninstall: the initramfs of $K1 holds the in-tree modules" initrd_matches $K1
+check "after make uninstall: in-tree modules for $K1" intree "$K1"
+check "after make uninstall: in-tree modules for $K2" intree "$K2"
+check "after make uninstall: the initramfs of $K1 holds the in-tree modules" initrd_matches "$K1"
 check "after make uninstall: nothing installed" nothing_installed
 
 # --- the Debian package --------------------------------------------------------
@@ -195,7 +213,7 @@ check "dpkg -i builds and installs ($(( $(date +%s) - t0 ))s)" test "$rc" = 0
 for k in $NVLF_TEST_KERNELS; do
 	check "the .deb installed ours for $k" ours "$k"
 done
-check "the .deb skipped $KC" not_installed_for $KC
+check "the .deb skipped $KC" not_installed_for "$KC"
 grep "^nouveau-lockfix:" "$P/dpkg-i.log" | diag
 # Purging removes the build cache; keep a hard-linked copy to put back
 # afterwards, so that the next make check stays warm.

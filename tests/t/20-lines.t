@@ -1,0 +1,379 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Every kernel line of scripts/kernel-lines, the way its users get it.
+# Each line resolves now to its newest ABI with an exact linux-source
+# package (tests/release/lines).  In that line's own Debian release (this
+# machine for its own release, a cached chroot for the others:
+# tests/release/root), with that release's compiler, dkms and packages:
+#
+#  - `make install KVER=...` from a clean clone, as a user runs it: it
+#    installs the headers and the exact source package, builds through
+#    DKMS (the ABI check inside the build) and installs;
+#  - for the point-release line (trixie's 6.12): installed for the ABI
+#    before the newest first, then one `apt-get install` of the newest
+#    image, headers and source: DKMS's autoinstall rebuilds, reusing what
+#    did not change, and the older kernel keeps its modules;
+#  - the installed modules: ours (version, upstream source, vermagic, the
+#    ioctl table and module init bound to our code), the probe results the
+#    probes' "lines:" tags promise for that series;
+#  - the test driver and the test programs build there;
+#  - that release's kernel image boots in QEMU with what the install put in
+#    place: a TTM display driver (bochs, or qxl where bochs left TTM) runs
+#    through our ttm.ko and its faults through ttm_fault.c, nouveau loads
+#    ours cleanly; the fault-path, bad-input and reproducer tests pass with
+#    the test driver;
+#  - the -cloud flavour: installing its headers does not fail DKMS;
+#  - `make uninstall`: the in-tree modules come back (with dkms 3.1 and
+#    later from DKMS's original_module), nothing stays under /var/lib/dkms,
+#    and the same guest with them fails every "it is ours" check.
+# The results go to $NVLF_TEST_TMP/lines/results (tests/release/table makes
+# the README's table of them).  NVLF_LINES="7.2 7.3" runs only those lines.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+L=$NVLF_TEST_TMP/lines
+rm -rf "$L"
+mkdir -p "$L"
+rel=$top/tests/release
+name=nouveau-lockfix
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+# The line whose point-release upgrade is tested (the issue's scenario).
+upgrade_line=${NVLF_UPGRADE_LINE:-6.12-deb13}
+# The guests' checks that only our modules pass.
+ours_re='ttm srcversion|ttm version|nvlf_ttm faults counter|nouveau srcversion|nouveau version|nouveau publishes|nvlf-status says'
+
+# --- which kernels ------------------------------------------------------------
+t0=$(date +%s)
+lines=${NVLF_LINES:-$("$rel/lines" list | awk '{ print $1 }' | paste -sd ' ')}
+# shellcheck disable=SC2086 # word list by design
+releases=$("$rel/lines" list | awk -v l=" $lines " 'index(l, " " $1 " ") { print $3 }' | awk '!seen[$0]++')
+for r in $releases; do
+	if ! "$rel/root" "$r" prepare >"$L/prepare-$r.log" 2>&1; then
+		not_ok "$r: the release is ready to install into"
+		diag <"$L/prepare-$r.log"
+	fi
+done
+# shellcheck disable=SC2086 # word list by design
+if ! "$rel/lines" resolve $lines >"$L/kernels" 2>"$L/resolve.log"; then
+	not_ok "every kernel line resolves to a kernel with its exact source"
+	diag <"$L/resolve.log"
+	exit 0
+fi
+ok "every kernel line resolves to a kernel with its exact source ($(( $(date +%s) - t0 ))s)"
+diag <"$L/kernels"
+: >"$L/previous"
+case " $lines " in
+*" $upgrade_line "*)
+	"$rel/lines" previous "$upgrade_line" >"$L/previous" 2>>"$L/resolve.log" ||
+		{ not_ok "$upgrade_line: an older ABI with its exact source exists"; diag <"$L/resolve.log"; }
+	;;
+esac
+
+# --- helpers ------------------------------------------------------------------
+# inrel R COMMAND: run a shell command in release R, in its clean clone
+inrel() {
+	local r=$1
+	shift
+	"$rel/root" "$r" run bash -c "cd $(clone_in "$r") && $*" </dev/null
+}
+clone_in() {
+	if "$rel/root" "$1" is-host; then echo "$L/clone"; else echo /root/$name; fi
+}
+# relcp R FROM TO: copy FROM (a path in release R, globs allowed) to TO here
+relcp() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	"$rel/root" "$1" host sh -c 'cp -L -r "$NVLF_ROOT"$0 "$1"' "$2" "$3" </dev/null
+}
+# relput R FROM TO: copy FROM (here) to TO in release R, replacing it
+relput() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	"$rel/root" "$1" host sh -c 'rm -rf "$NVLF_ROOT$1" && cp -a "$0" "$NVLF_ROOT$1"' "$2" "$3" </dev/null
+}
+# relfile R PATH: copy PATH of release R to $L/files/R/PATH, print the copy
+relfile() {
+	local dst=$L/files/$1$2
+	mkdir -p "$(dirname "$dst")"
+	relcp "$1" "$2" "$dst" 2>/dev/null || return 1
+	echo "$dst"
+}
+# unko FILE: the module, decompressed, next to it
+unko() {
+	case $1 in
+	*.xz) xz -dc "$1" >"${1%.xz}" ;;
+	*.zst) zstd -dcq "$1" >"${1%.zst}" ;;
+	esac
+	echo "${1%.[xz][zs]*}"
+}
+relocs_to() {
+	readelf -rW "$1" | awk -v s="$2" '$5 == s { n++ } END { print n + 0 }'
+}
+defined() {
+	readelf -sW "$1" | awk -v s="$2" '$8 == s && $7 != "UND" { f = 1 } END { exit !f }'
+}
+# boot R KVER MODE [ARGS]: a guest of the release's kernel (tests/release/boot)
+boot() {
+	local r=$1 k=$2 mode=$3
+	shift 3
+	"$rel/root" "$r" host "$rel/boot" --kver "$k" --mode "$mode" \
+		--progs "$L/progs-$r" --work "$L/guest" --name "$k $mode" "$@" </dev/null
+}
+# re TEXT: TEXT as an extended regular expression that matches only it
+re() {
+	printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
+}
+result() { # LINE FLAVOUR KVER FIELD VALUE
+	echo "$1	$2	$3	$4	$5" >>"$L/results"
+}
+
+# check_installed R LINE FLAVOUR KVER VERSION: our modules are what modprobe
+# resolves for KVER in R, and they are ours
+check_installed() {
+	local r=$1 l=$2 f=$3 k=$4 v=$5 ttm nv mk uv want
+	check "$k: DKMS has $name $version installed" \
+		inrel "$r" "dkms status -m $name -v $version -k $k | grep -q ': installed'"
+	mk=$(relfile "$r" "/var/lib/dkms/$name/$version/$k/x86_64/log/make.log") || mk=/dev/null
+	check "$k: the ABI check ran inside the DKMS build and passed" \
+		grep -q "^abi-check: $k: ttm.ko exports [0-9]* symbols, each with the distro's" "$mk"
+	grep '^abi-check\|^reuse' "$mk" | diag
+	result "$l" "$f" "$k" abi "$(sed -n 's/^abi-check: [^ ]*: ttm.ko exports \([0-9]*\) symbols.*/\1 exports/p' "$mk")$(grep -q 'no symbol CRCs' "$mk" && echo ', no CRCs (no MODVERSIONS)' || echo ', CRCs equal')"
+	if ! ttm=$(relfile "$r" "$("$rel/root" "$r" run modinfo -k "$k" -F filename ttm </dev/null)") ||
+	   ! nv=$(relfile "$r" "$("$rel/root" "$r" run modinfo -k "$k" -F filename nouveau </dev/null)"); then
+		not_ok "$k: modinfo finds ttm and nouveau"
+		return
+	fi
+	check "$k: modprobe would load ttm and nouveau from updates/dkms" \
+		test -n "$("$rel/root" "$r" run modinfo -k "$k" -F filename ttm nouveau | grep -c /updates/dkms/ | grep -x 2)"
+	ttm=$(unko "$ttm") nv=$(unko "$nv")
+	# for tests/t/25-build.t's ABI checks of other kernels' formats
+	mkdir -p "$L/abi/$k"
+	cp "$ttm" "$L/abi/$k/ttm.ko"
+	relcp "$r" "/lib/modules/$k/build/Module.symvers" "$L/abi/$k/" 2>/dev/null || true
+	uv=${v%%-*}
+	want="Linux $uv from linux-source-${uv%.*} $v"
+	for m in "$ttm" "$nv"; do
+		check "$k: $(basename "$m") MODULE_VERSION is $version" test "$(modinfo -F version "$m")" = "$version"
+		check "$k: $(basename "$m") records its upstream source ($want)" \
+			test "$(modinfo -F nvlf_upstream "$m")" = "$want"
+		check "$k: $(basename "$m") vermagic is $k" grep -q "^$k " <<<"$(modinfo -F vermagic "$m")"
+	done
+	check "$k: nouveau.ko: the ioctl table references our nouveau_gem_ioctl_pushbuf" \
+		test "$(relocs_to "$nv" nouveau_gem_ioctl_pushbuf)" -ge 1
+	check "$k: nouveau.ko: upstream's handler is renamed and unreferenced" \
+		test "$(defined "$nv" nvlf_upstream_gem_ioctl_pushbuf && relocs_to "$nv" nvlf_upstream_gem_ioctl_pushbuf)" = 0
+	check "$k: nouveau.ko: our module init wraps upstream's" defined "$nv" nvlf_upstream_init_module
+	check "$k: ttm.ko: the fault path is ttm_fault.c's (its nvlf_ttm_stats table is in it)" \
+		test -n "$(readelf -sW "$ttm" | awk '$8 == "nvlf_ttm_stats"')"
+}
+
+# probes R KVER: the probe results on KVER are what the probes' "lines:"
+# tags say for its series
+check_probes() {
+	local r=$1 k=$2 tree hdr series bad='' p def want got
+	if ! tree=$(inrel "$r" "sed -n 's/^NVLF_TREE=//p' /tmp/nvlf-out/$k/nvlf-build.env") ||
+	   ! hdr=$(relfile "$r" "$tree/generated/nvlf_compat.h"); then
+		not_ok "$k: probe results found"
+		return
+	fi
+	series=$(sed -n 's/^#define NVLF_UPSTREAM "Linux \([0-9]*\.[0-9]*\)\..*/\1/p' \
+		"$(relfile "$r" "$tree/generated/nvlf_build.h")")
+	for p in "$top"/scripts/probes/*.c; do
+		def=$(sed -n 's/^ \* define: *\([A-Z0-9_]*\).*/\1/p' "$p")
+		[ -n "$def" ] || continue
+		want=no got=no
+		grep -q "^ \* lines:.* $series\( \|$\)" <<<"$(sed 's/lines:/lines: /' "$p")" && want=yes
+		grep -q "^#define $def 1" "$hdr" && got=yes
+		[ "$want" = "$got" ] || bad="$bad $def(want $want, got $got)"
+	done
+	check "$k: each probe's result is what its lines: tag says for $series${bad:+:$bad}" test -z "$bad"
+	# our code is our own: no run of lines shared with the files of this
+	# series that it replaces (00-lint.t checks 6.1 and 6.12 already)
+	case " $provenance_done " in *" $series "*) return ;; esac
+	provenance_done="$provenance_done $series"
+	if up1=$(relfile "$r" "$tree/ttm/ttm_bo_vm.c") && up2=$(relfile "$r" "$tree/nouveau/nouveau_gem.c"); then
+		check "Linux $series: src/ shares no run of 6 lines with its ttm_bo_vm.c and nouveau_gem.c" \
+			"$top/tests/no-upstream-copy" "$top"/src/*.c -- "$up1" "$up2"
+	fi
+}
+provenance_done='6.1 6.12'
+
+# --- each release -------------------------------------------------------------
+while read -r r; do
+	rk=$(awk -v r="$r" '$5 == r && $2 != "cloud-amd64" { print $3 }' "$L/kernels")
+	cloud=$(awk -v r="$r" '$5 == r && $2 == "cloud-amd64" { print $3 }' "$L/kernels")
+	prev=''
+	newest=''
+	if awk -v r="$r" '$5 == r' "$L/previous" | grep -q .; then
+		prev=$(awk '{ print $3 }' "$L/previous")
+		newest=$(awk -v l="$upgrade_line" '$1 == l && $2 == "amd64" { print $3 }' "$L/kernels")
+	fi
+	host=''
+	"$rel/root" "$r" is-host && host=1
+
+	# The release's kernel images, as its users have them installed.
+	t0=$(date +%s)
+	if [ -z "$host" ]; then
+		target=$("$rel/lines" list | awk -v r="$r" '$3 == r { print $4 }' | tr , '\n' | grep -m1 backports || true)
+		imgs=''
+		for k in $rk $prev; do
+			[ "$k" = "$newest" ] || imgs="$imgs $k"
+		done
+		# shellcheck disable=SC2086 # word list by design
+		if ! "$rel/root" "$r" images ${target:+-t "$target"} $imgs >"$L/images-$r.log" 2>&1 ||
+		   ! "$rel/root" "$r" reset >>"$L/images-$r.log" 2>&1; then
+			not_ok "$r: kernel images installed"
+			diag <"$L/images-$r.log"
+			continue
+		fi
+	fi
+	# A clean clone: what git tracks, nothing built.
+	rm -rf "$L/clone"
+	mkdir -p "$L/clone"
+	(cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$L/clone")
+	[ -n "$host" ] || relput "$r" "$L/clone" "/root/$name"
+	ok "$r: ready: kernel images, a clean clone ($(( $(date +%s) - t0 ))s)"
+
+	first=1
+	while read -r l f k v _ _; do
+		[ "$f" != cloud-amd64 ] || continue
+		t0=$(date +%s)
+		if [ "$k" = "$newest" ]; then
+			# The point release: installed for the ABI before, then one
+			# apt-get run brings the new image, headers and source.
+			read -r _ _ k0 v0 _ <"$L/previous"
+			s0=$(date +%s)
+			if inrel "$r" "make install KVER=$k0" >"$L/install-$k0.log" 2>&1; then
+				ok "$k0: make install KVER=$k0 ($(( $(date +%s) - s0 ))s)"
+			else
+				not_ok "$k0: make install KVER=$k0"
+				tail -n 20 "$L/install-$k0.log" | diag
+			fi
+			series=$(cut -d. -f1,2 <<<"$k")
+			s0=$(date +%s)
+			if inrel "$r" "apt-get install -y --no-install-recommends linux-image-$k linux-headers-$k linux-source-$series=$v" \
+				>"$L/upgrade-$k.log" 2>&1; then
+				ok "$k: one apt-get install of its image, headers and linux-source-$series ($v0 -> $v) ($(( $(date +%s) - s0 ))s)"
+			else
+				not_ok "$k: one apt-get install of its image, headers and linux-source-$series"
+				tail -n 30 "$L/upgrade-$k.log" | diag
+			fi
+			grep -E 'nouveau-lockfix|Autoinstall' "$L/upgrade-$k.log" | diag
+			mk=$(relfile "$r" "/var/lib/dkms/$name/$version/$k/x86_64/log/make.log") || mk=/dev/null
+			secs=$(sed -n 's/^# elapsed time: \([0-9]*\):\([0-9]*\):\([0-9]*\)$/\1 \2 \3/p' "$mk" |
+				awk '{ print $1 * 3600 + $2 * 60 + $3 }')
+			reuse=$(sed -n 's/^reuse: //p' "$mk")
+			check "$k: DKMS's autoinstall rebuilt it in the same apt run (${secs:-?}s; reuse: ${reuse:-none})" \
+				test -n "$secs"
+			check "$k: the point-release rebuild took at most ${NVLF_REBUILD_TARGET:-60}s (${secs:-?}s)" \
+				test "${secs:-9999}" -le "${NVLF_REBUILD_TARGET:-60}"
+			check "$k0: keeps its modules after the upgrade" \
+				inrel "$r" "dkms status -m $name -v $version -k $k0 | grep -q ': installed'"
+			result "$l" "$f" "$k" build "point release, ${secs:-?}s after $k0 (${reuse:-no reuse})"
+		else
+			if inrel "$r" "make install KVER=$k" >"$L/install-$k.log" 2>&1; then
+				ok "$k: make install KVER=$k ($(( $(date +%s) - t0 ))s)"
+				result "$l" "$f" "$k" build "make install, $(( $(date +%s) - t0 ))s"
+			else
+				not_ok "$k: make install KVER=$k"
+				tail -n 20 "$L/install-$k.log" | diag
+				result "$l" "$f" "$k" build FAILED
+				continue
+			fi
+			diag <"$L/install-$k.log"
+		fi
+		result "$l" "$f" "$k" release "$r"
+		# shellcheck disable=SC2016 # a dpkg-query format
+		result "$l" "$f" "$k" dkms "dkms $("$rel/root" "$r" run dpkg-query -W -f='${Version}' dkms </dev/null | sed 's/-.*//')"
+		result "$l" "$f" "$k" source "linux-source-$(cut -d. -f1,2 <<<"$k") $v"
+		check_installed "$r" "$l" "$f" "$k" "$v"
+
+		# The test programs (once per release) and the test driver.
+		if [ -n "$first" ]; then
+			first=''
+			if [ -z "$host" ]; then
+				inrel "$r" "apt-get install -y -qq --no-install-recommends libdrm-dev pkg-config" \
+					>"$L/progs-$r.log" 2>&1 || true
+			fi
+			if inrel "$r" "rm -rf /tmp/nvlf-progs && make -s -C tests/prog O=/tmp/nvlf-progs && make -s -C tools O=/tmp/nvlf-progs" \
+				>>"$L/progs-$r.log" 2>&1 &&
+			   mkdir -p "$L/progs-$r" &&
+			   relcp "$r" "/tmp/nvlf-progs/*" "$L/progs-$r"; then
+				ok "$r: the test programs and the reproducer build there"
+			else
+				not_ok "$r: the test programs and the reproducer build there"
+				tail -n 20 "$L/progs-$r.log" | diag
+			fi
+		fi
+		kmod=$L/kmod-$k
+		if inrel "$r" "scripts/nvlf-build --kver $k --out /tmp/nvlf-out/$k && rm -rf /tmp/nvlf-kmod/$k && tests/kmod/build --kver $k --ttm-out /tmp/nvlf-out/$k --out /tmp/nvlf-kmod/$k" \
+			>"$L/kmod-$k.log" 2>&1 && mkdir -p "$kmod" &&
+		   relcp "$r" "/tmp/nvlf-kmod/$k/nvlf_test.ko" "$kmod/"; then
+			ok "$k: the test driver builds"
+		else
+			not_ok "$k: the test driver builds"
+			tail -n 20 "$L/kmod-$k.log" | diag
+		fi
+		check_probes "$r" "$k"
+
+		# The guests, with what the install put in place.
+		rc=0
+		boot "$r" "$k" ours >"$L/ours-$k.tap" || rc=$?
+		cat "$L/ours-$k.tap"
+		check "$k: guest with the installed modules passed" test "$rc" = 0
+		rc2=0
+		boot "$r" "$k" faults --kmod "$kmod" >"$L/faults-$k.tap" || rc2=$?
+		cat "$L/faults-$k.tap"
+		check "$k: fault-path, bad-input and reproducer guest passed" test "$rc2" = 0
+		nf=$(cat "$L/ours-$k.tap" "$L/faults-$k.tap" | grep -c '^not ok' || true)
+		np=$(cat "$L/ours-$k.tap" "$L/faults-$k.tap" | grep -c '^ok' || true)
+		if [ "$nf" = 0 ] && [ "$rc" = 0 ] && [ "$rc2" = 0 ]; then
+			result "$l" "$f" "$k" guest "passed ($np points)"
+		else
+			result "$l" "$f" "$k" guest "FAILED ($nf of $((np + nf)) points)"
+		fi
+	done < <(awk -v r="$r" '$5 == r' "$L/kernels")
+
+	# -cloud: no nouveau.  Installing its headers runs DKMS's autoinstall,
+	# which must skip us without failing the installation.
+	for k in $cloud; do
+		rc=0
+		inrel "$r" "apt-get install -y --no-install-recommends -o APT::Get::Upgrade-By-Source-Package=false linux-headers-$k" \
+			>"$L/cloud-$k.log" 2>&1 || rc=$?
+		check "$k: installing its headers succeeds (DKMS's autoinstall does not fail)" test "$rc" = 0
+		check "$k: with one line saying why $name is skipped" \
+			test "$(grep -c "^nouveau-lockfix: skipping $k: it has CONFIG_DRM_TTM=n and CONFIG_DRM_NOUVEAU=n" "$L/cloud-$k.log")" = 1
+		check "$k: nothing installed for it" \
+			inrel "$r" "! dkms status -m $name -k $k | grep -q installed"
+		grep -iE 'dkms|nouveau-lockfix|error' "$L/cloud-$k.log" | diag
+	done
+
+	# make uninstall: the in-tree modules are back, nothing stays.
+	if inrel "$r" "make uninstall" >"$L/uninstall-$r.log" 2>&1; then
+		ok "$r: make uninstall"
+	else
+		not_ok "$r: make uninstall"
+		diag <"$L/uninstall-$r.log"
+	fi
+	check "$r: nothing of $name under /var/lib/dkms or in DKMS" \
+		inrel "$r" "test ! -e /var/lib/dkms/$name && test -z \"\$(dkms status -m $name)\""
+	for k in $rk $prev; do
+		check "$k: modprobe resolves the in-tree ttm and nouveau again" \
+			inrel "$r" "modinfo -k $k -F filename ttm | grep -q /kernel/drivers/gpu/drm/ttm/ && modinfo -k $k -F filename nouveau | grep -q /kernel/drivers/gpu/drm/nouveau/"
+	done
+	for k in $rk; do
+		l=$(awk -v k="$k" '$3 == k { print $1 }' "$L/kernels")
+		f=$(awk -v k="$k" '$3 == k { print $2 }' "$L/kernels")
+		rc=0
+		boot "$r" "$k" stock >"$L/stock-$k.tap" || rc=$?
+		n_ours=$(grep -Ec "^not ok - $(re "$k") stock: ($ours_re)" "$L/stock-$k.tap" || true)
+		n_want=$(grep -Ec "^(not )?ok - $(re "$k") ours: ($ours_re)" "$L/ours-$k.tap" || true)
+		check "$k: after uninstall, with the in-tree modules, all $n_want 'ours' checks fail ($n_ours did)" \
+			test "$n_ours" = "$n_want" -a "$n_want" -ge 7
+		n_other=$(grep -E '^not ok ' "$L/stock-$k.tap" | grep -Evc " stock: ($ours_re)" || true)
+		check "$k: after uninstall, the other guest checks still pass" test "$n_other" = 0 -a "$rc" = 1
+		grep -E '^not ok ' "$L/stock-$k.tap" | diag
+		result "$l" "$f" "$k" uninstall "in-tree modules back"
+	done
+done <<<"$releases"
+
+"$rel/table" "$L/results" >"$L/table" 2>&1 && diag <"$L/table"

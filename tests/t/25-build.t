@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The build itself, beyond what 20-lines.t sees through DKMS: our modules
+# for this machine's kernels into out/ (the bench and lockdep tiers use
+# them; the build cache is warm from 20-lines.t), and each way the build
+# stops: the ABI check (on a changed CRC, a missing export, a GPL flag),
+# inside the build before nouveau is compiled; an export of ttm_bo_vm.c we
+# do not provide; probes that cannot compile; compiler errors, named in the
+# one line.  Then the reuse of an earlier build's objects: an object whose
+# header changed is rebuilt, and the naive reuse (an object's own source
+# compared, nothing else) is shown to ship a stale object.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+T=$NVLF_TEST_TMP/build
+rm -rf "$T"
+mkdir -p "$T"
+
+for k in $NVLF_TEST_KERNELS; do
+	t0=$(date +%s)
+	if "$top/scripts/nvlf-build" --kver "$k" >"$T/build-$k.log" 2>&1; then
+		ok "$k: ttm.ko and nouveau.ko into out/$k ($(( $(date +%s) - t0 ))s)"
+	else
+		not_ok "$k: ttm.ko and nouveau.ko into out/$k"
+		tail -n 30 "$T/build-$k.log" | diag
+	fi
+done
+
+# --- the ABI check: passes on our build, fails on any difference
+k=$(nvlf_kernel 6.12-deb12 amd64)
+o=$(outdir "$k")
+sv=/lib/modules/$k/build/Module.symvers
+check "$k: abi-check: ttm.ko exports equal the distro's" "$top/scripts/abi-check" "$k"
+# abi_fails DESC SYMVERS REGEX_DETAIL SYMBOL: status 1, the details on
+# stdout, one line on stderr that names SYMBOL
+abi_fails() {
+	local rc=0
+	"$top/scripts/abi-check" "$k" --symvers "$2" >"$T/abi.out" 2>"$T/abi.err" || rc=$?
+	check "$1" test "$rc" = 1 -a -n "$(grep -E "$3" "$T/abi.out")" \
+		-a "$(wc -l <"$T/abi.err")" = 1 -a -n "$(grep "^nouveau-lockfix: ttm.ko for .* is not ABI-identical.*$4" "$T/abi.err")"
+	diag <"$T/abi.err"
+}
+awk -F'\t' 'BEGIN { OFS = "\t" } $2 == "ttm_bo_vm_fault" { $1 = "0xdeadbeef" } { print }' "$sv" >"$T/crc.symvers"
+abi_fails "$k: abi-check fails on a changed CRC, one line names the symbol" \
+	"$T/crc.symvers" 'ttm_bo_vm_fault .*distro: 0xdeadbeef' ttm_bo_vm_fault
+grep -v $'\tttm_bo_vm_access\t' "$sv" >"$T/less.symvers"
+abi_fails "$k: abi-check fails on an export the distro lacks" \
+	"$T/less.symvers" 'ttm_bo_vm_access .*distro: \(none\)' ttm_bo_vm_access
+awk -F'\t' 'BEGIN { OFS = "\t" } $2 == "ttm_bo_vm_reserve" { $4 = "EXPORT_SYMBOL_GPL" } { print }' "$sv" >"$T/gpl.symvers"
+abi_fails "$k: abi-check fails on an export the distro has GPL-only" \
+	"$T/gpl.symvers" 'ttm_bo_vm_reserve .*distro: .*EXPORT_SYMBOL_GPL' ttm_bo_vm_reserve
+check_fails "$k: abi-check without a module says how to build it" \
+	"does not exist; fix: build it first \\(make KVER=" \
+	"$top/scripts/abi-check" "$k" --ko "$T/none.ko"
+
+# 7.x: no CRCs (no MODVERSIONS), GPL flags in __kflagstab: on the ttm.ko
+# 20-lines.t installed in the trixie chroot, and that kernel's symvers
+d7=$(find "$NVLF_TEST_TMP/lines/abi" -maxdepth 1 -name "7.*-amd64" 2>/dev/null | sort | head -n 1)
+if [ -n "$d7" ] && [ -f "$d7/ttm.ko" ] && [ -f "$d7/Module.symvers" ]; then
+	k7=$(basename "$d7")
+	check "$k7: abi-check passes without CRCs (a kernel without MODVERSIONS)" \
+		"$top/scripts/abi-check" "$k7" --ko "$d7/ttm.ko" --symvers "$d7/Module.symvers"
+	g=$(awk -F'\t' '$4 == "EXPORT_SYMBOL_GPL" { print $2; exit }' "$d7/Module.symvers")
+	awk -F'\t' -v g="$g" 'BEGIN { OFS = "\t" } $2 == g { $4 = "EXPORT_SYMBOL" } { print }' \
+		"$d7/Module.symvers" >"$T/7gpl.symvers"
+	rc=0
+	"$top/scripts/abi-check" "$k7" --ko "$d7/ttm.ko" --symvers "$T/7gpl.symvers" >"$T/abi7.out" 2>&1 || rc=$?
+	check "$k7: abi-check reads the GPL flag of $g from __kflagstab" \
+		test "$rc" = 1 -a -n "$(grep "^  $g .*ours: .*EXPORT_SYMBOL_GPL" "$T/abi7.out")"
+else
+	skip "abi-check without CRCs: no 7.x ttm.ko from tests/t/20-lines.t"
+fi
+
+# --- failures of the build itself, on copies of the 6.12 source -------------
+tree=$(sed -n 's/^NVLF_TREE=//p' "$o/nvlf-build.env" 2>/dev/null || true)
+if [ ! -d "$tree/nouveau" ]; then
+	not_ok "the build failure checks need the $k build tree"
+	exit 0
+fi
+uv=$(sed -n 's/^NVLF_UPSTREAM_VERSION=//p' "$o/nvlf-build.env")
+# copy_source DIR: the 6.12 source of $k as a KSRC tree
+copy_source() {
+	rm -rf "$1"
+	mkdir -p "$1/drivers/gpu/drm"
+	(cd "$tree" && tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod*' ttm nouveau) | tar -xf - -C "$1/drivers/gpu/drm"
+	mv "$1/drivers/gpu/drm/nouveau/Kbuild.upstream" "$1/drivers/gpu/drm/nouveau/Kbuild"
+	rm -f "$1/drivers/gpu/drm/ttm/Kbuild"
+	printf 'VERSION = %s\nPATCHLEVEL = %s\nSUBLEVEL = %s\nEXTRAVERSION =\n' \
+		"$(cut -d. -f1 <<<"$uv")" "$(cut -d. -f2 <<<"$uv")" "$(cut -d. -f3 <<<"$uv")" >"$1/Makefile"
+}
+b=$T/src
+build_b() { # OUT: build $k from $b in a cache of its own
+	NVLF_CACHE=$T/cache "$top/scripts/nvlf-build" --kver "$k" --ksrc "$b" --out "$1"
+}
+
+copy_source "$b"
+echo 'EXPORT_SYMBOL(ttm_bo_vm_nvlf_new);' >>"$b/drivers/gpu/drm/ttm/ttm_bo_vm.c"
+t0=$(date +%s)
+check_fails "a ttm_bo_vm.c export that ttm_fault.c lacks stops the build, named, before compiling" \
+	"Linux $uv's ttm_bo_vm.c exports ttm_bo_vm_nvlf_new, which src/ttm_fault.c does not provide" \
+	build_b "$T/o0"
+check "... within a minute ($(( $(date +%s) - t0 ))s), no module" test "$(( $(date +%s) - t0 ))" -lt 60 -a ! -e "$T/o0/ttm.ko"
+
+copy_source "$b"
+cat >>"$b/drivers/gpu/drm/ttm/ttm_tt.c" <<'EOF'
+int ttm_nvlf_extra(void);
+int ttm_nvlf_extra(void) { return 0; }
+EXPORT_SYMBOL(ttm_nvlf_extra);
+EOF
+t0=$(date +%s)
+check_fails "a ttm.ko whose exports differ fails the build in the ABI check, one line" \
+	"ttm.ko for .* is not ABI-identical to the distro's \\(1 of [0-9]+ exports differ: ttm_nvlf_extra\\)" \
+	build_b "$T/o1"
+check "... before nouveau was compiled ($(( $(date +%s) - t0 ))s), and nothing left the build tree" \
+	test -z "$(grep -s 'CC \[M\] .*nouveau/nv' "$T"/cache/build/*/build.log)" -a ! -e "$T/o1/ttm.ko"
+rm -rf "$T/cache"
+
+copy_source "$b"
+echo '#error deliberately broken' >>"$b/drivers/gpu/drm/nouveau/nouveau_chan.h"
+check_fails "probes that cannot compile stop the build with one line" \
+	"the compile probes cannot build against .* \\(canary_nouveau failed\\); see .*probe.log" \
+	build_b "$T/o2"
+rm -rf "$T/cache"
+
+copy_source "$b"
+echo 'int nvlf_broken(void) { return }' >>"$b/drivers/gpu/drm/ttm/ttm_tt.c"
+check_fails "a compile error in ttm: the one line has the first compiler error" \
+	"^nouveau-lockfix: building ttm.ko for .* failed: ttm/ttm_tt.c:[0-9]+:[0-9]+: error: .*; full log: .*build.log$" \
+	build_b "$T/o3"
+check "a failed build leaves no modules in the output directory" test ! -e "$T/o3/ttm.ko" -a ! -e "$T/o3/nouveau.ko"
+rm -rf "$T/cache"
+
+copy_source "$b"
+echo '#error deliberately broken' >>"$b/drivers/gpu/drm/nouveau/nvif/object.c"
+check_fails "a compile error in nouveau: the one line has the first compiler error" \
+	"^nouveau-lockfix: building ttm.ko and nouveau.ko for .* failed: nouveau/nvif/object.c:[0-9]+:[0-9]+: error: #error deliberately broken; full log: .*build.log$" \
+	build_b "$T/o4"
+rm -rf "$T/cache"
+
+# --- reuse: an earlier build's objects, and only the unchanged ones --------
+# The donor is this kernel's build tree (hard links, in a cache of the test's
+# own); the new source differs in one header, included by dispnv50/lut.c.
+if [ -f "$tree/.nvlf-reuse/meta" ] && [ -f "$tree/nouveau/dispnv50/lut.o" ]; then
+	for mode in right naive; do
+		rm -rf "$T/cache"
+		mkdir -p "$T/cache/build"
+		cp -al "$tree" "$T/cache/build/"
+		copy_source "$b"
+		echo "static const char nvlf_reuse_mark[] __used = \"nvlf-reuse-$mode-$$\";" \
+			>>"$b/drivers/gpu/drm/nouveau/dispnv50/lut.h"
+		rc=0
+		t0=$(date +%s)
+		NVLF_KEEP_TREES=1 NVLF_REUSE_NAIVE=$([ "$mode" = naive ] && echo 1) \
+			build_b "$T/o-$mode" >"$T/reuse-$mode.log" 2>&1 || rc=$?
+		secs=$(( $(date +%s) - t0 ))
+		reused=$(sed -n 's/^reuse: //p' "$T/reuse-$mode.log")
+		found=$(strings "$T/o-$mode/nouveau.ko" 2>/dev/null | grep -c "nvlf-reuse-$mode-$$" || true)
+		if [ "$mode" = right ]; then
+			check "reuse: the build reused an earlier build's objects (${reused:-none}; ${secs}s)" \
+				test "$rc" = 0 -a -n "$(grep -E '^[1-9][0-9]* of ' <<<"$reused")"
+			check "reuse: the object whose header changed was rebuilt: nouveau.ko has the new header's mark" \
+				test "$found" -ge 1
+		else
+			check "naive reuse (own source only) is caught: nouveau.ko lacks the new header's mark" \
+				test "$rc" = 0 -a "$found" = 0
+		fi
+	done
+	rm -rf "$T/cache"
+else
+	not_ok "reuse: the $k build tree has no reuse record or no dispnv50/lut.o"
+fi
