@@ -66,3 +66,17 @@ check_fails() {
 outdir() {
 	echo "$top/out/$1"
 }
+
+# small_initramfs: while this test runs, this machine's initramfs-tools
+# builds small images (MODULES=list: only what hooks add, ttm and nouveau
+# among them); update-initramfs runs at each DKMS change and otherwise
+# takes half a minute.  A setting of the test machine, not of the package.
+# Call it before setting an EXIT trap that calls small_initramfs_end.
+NVLF_INITRAMFS_CONF=/etc/initramfs-tools/conf.d/zz-nvlf-test
+small_initramfs() {
+	[ -d "${NVLF_INITRAMFS_CONF%/*}" ] || return 0
+	echo 'MODULES=list' >"$NVLF_INITRAMFS_CONF"
+}
+small_initramfs_end() {
+	rm -f "$NVLF_INITRAMFS_CONF"
+}

@@ -35,6 +35,8 @@
 L=$NVLF_TEST_TMP/lines
 rm -rf "$L"
 mkdir -p "$L"
+small_initramfs
+trap small_initramfs_end EXIT
 rel=$top/tests/release
 name=nouveau-lockfix
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")

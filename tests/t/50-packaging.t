@@ -86,7 +86,8 @@ initrd_matches() {
 
 clean_slate
 # Leave the system as found even when this test is interrupted.
-trap 'clean_slate; rmdir /lib/modules/6.12.0-nvlf-noheaders 2>/dev/null || true' EXIT
+small_initramfs
+trap 'clean_slate; small_initramfs_end; rmdir /lib/modules/6.12.0-nvlf-noheaders 2>/dev/null || true' EXIT
 check "start: nothing of $name is installed" nothing_installed
 # The -cloud flavour's headers (no nouveau there): for the "unsupported"
 # message now, for the autoinstall skip later.
