@@ -270,6 +270,13 @@ while read -r r; do
 				test "${secs:-9999}" -le "${NVLF_REBUILD_TARGET:-60}"
 			check "$k0: keeps its modules after the upgrade" \
 				inrel "$r" "dkms status -m $name -v $version -k $k0 | grep -q ': installed'"
+			# Its source has moved on: make install for it says how to get
+			# the matching source back, and changes nothing.
+			check_fails "$k0: make install now names the source it needs, replaces nothing" \
+				"$(re "$k0") needs linux-source-$(re "$series $v0"), and linux-source-$(re "$series $v") is installed .*; fix: apt-get install linux-source-$(re "$series=$v0"), then rerun" \
+				inrel "$r" "make -s install KVER=$k0"
+			check "$k0: still has its modules, and linux-source-$series is still $v" \
+				inrel "$r" "dkms status -m $name -v $version -k $k0 | grep -q ': installed' && test \"\$(dpkg-query -W -f='\${Version}' linux-source-$series)\" = '$v'"
 			result "$l" "$f" "$k" build "point release, ${secs:-?}s after $k0 (${reuse:-no reuse})"
 		else
 			if inrel "$r" "make install KVER=$k" >"$L/install-$k.log" 2>&1; then
@@ -339,7 +346,7 @@ while read -r r; do
 	# which must skip us without failing the installation.
 	for k in $cloud; do
 		rc=0
-		inrel "$r" "apt-get install -y --no-install-recommends -o APT::Get::Upgrade-By-Source-Package=false linux-headers-$k" \
+		inrel "$r" "apt-get install -y --reinstall --no-install-recommends -o APT::Get::Upgrade-By-Source-Package=false linux-headers-$k" \
 			>"$L/cloud-$k.log" 2>&1 || rc=$?
 		check "$k: installing its headers succeeds (DKMS's autoinstall does not fail)" test "$rc" = 0
 		check "$k: with one line saying why $name is skipped" \
