@@ -8,7 +8,7 @@
  * part: ttm
  */
 /* v6.3 merged ttm_bo_api.h into ttm_bo.h: the probe must not fail for that */
-#if __has_include(<drm/ttm/ttm_bo.h>)
+#if __has_include("drm/ttm/ttm_bo.h")
 #include <drm/ttm/ttm_bo.h>
 #else
 #include <drm/ttm/ttm_bo_api.h>

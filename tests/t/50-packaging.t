@@ -136,7 +136,7 @@ if [ -d "$tree/nouveau" ]; then
 		make -s install KVER="$K1"
 	check "... and it is rolled back: nothing installed" nothing_installed
 else
-	not_ok "the DKMS build-failure check needs the $K1 build tree (20-build.t)"
+	not_ok "the DKMS build-failure check needs the $K1 build tree (25-build.t)"
 fi
 
 # --- the lifecycle -----------------------------------------------------------

@@ -17,7 +17,7 @@ rm -rf "$B"
 mkdir -p "$B"
 k=${NVLF_BENCH_SMOKE_KVER:-${NVLF_TEST_KERNELS%% *}}
 if [ ! -f "$(outdir "$k")/ttm.ko" ]; then
-	not_ok "$k: the bench needs our ttm.ko in $(outdir "$k") (tests/t/20-build.t builds it)"
+	not_ok "$k: the bench needs our ttm.ko in $(outdir "$k") (tests/t/25-build.t builds it)"
 	exit 0
 fi
 
