@@ -113,10 +113,16 @@ relocs_to() {
 defined() {
 	readelf -sW "$1" | awk -v s="$2" '$8 == s && $7 != "UND" { f = 1 } END { exit !f }'
 }
-# boot R KVER MODE [ARGS]: a guest of the release's kernel (tests/release/boot)
+# boot R KVER MODE [ARGS]: a guest of the release's kernel
+# (tests/release/boot); R empty: only its run stage, which needs no release
 boot() {
 	local r=$1 k=$2 mode=$3
 	shift 3
+	if [ -z "$r" ]; then
+		"$rel/boot" --kver "$k" --mode "$mode" --progs /nonexistent \
+			--work "$L/guest" --name "$k $mode" "$@" </dev/null
+		return
+	fi
 	"$rel/root" "$r" host "$rel/boot" --kver "$k" --mode "$mode" \
 		--progs "$L/progs-$r" --work "$L/guest" --name "$k $mode" "$@" </dev/null
 }
@@ -199,7 +205,76 @@ check_probes() {
 }
 provenance_done='6.1 6.12'
 
-# --- each release -------------------------------------------------------------
+# The kernel images of the other releases go in (in the background) while
+# this machine's lines build.
+# prep_images R: R's base has the kernel images its users have installed
+# (the point-release line's newest generic one comes later, by apt-get),
+# and a fresh session
+prep_images() {
+	local r=$1 rk prev newest target imgs='' k
+	rk=$(awk -v r="$r" '$5 == r && $2 != "cloud-amd64" { print $3 }' "$L/kernels")
+	prev=$(awk -v r="$r" '$5 == r { print $3 }' "$L/previous")
+	newest=''
+	[ -z "$prev" ] || newest=$(awk -v l="$upgrade_line" '$1 == l && $2 == "amd64" { print $3 }' "$L/kernels")
+	target=$("$rel/lines" list | awk -v r="$r" '$3 == r { print $4 }' | tr , '\n' | grep -m1 backports || true)
+	for k in $rk $prev; do
+		[ "$k" = "$newest" ] || imgs="$imgs $k"
+	done
+	# shellcheck disable=SC2086 # word list by design
+	"$rel/root" "$r" images ${target:+-t "$target"} $imgs && "$rel/root" "$r" reset
+}
+declare -A prep_pid
+for r in $releases; do
+	"$rel/root" "$r" is-host && continue
+	prep_images "$r" >"$L/images-$r.log" 2>&1 &
+	prep_pid[$r]=$!
+done
+
+# Guests boot in the background while the next kernel builds: a build
+# leaves about a third of the two CPUs idle (apt, extraction, probes,
+# linking, compression, depmod, initramfs), a guest takes one or two.
+# The builds run at a lower priority meanwhile, so that the guests' timing
+# checks keep their CPU.  One guest job at a time.
+guest_job='' guest_pid=''
+# guests_start LINE FLAVOUR KVER: boot the prepared ours and faults guests
+guests_start() {
+	(
+		rc=0
+		boot "" "$3" ours --stage run >"$L/ours-$3.tap" || rc=$?
+		echo "$rc" >"$L/ours-$3.rc"
+		rc=0
+		boot "" "$3" faults --stage run >"$L/faults-$3.tap" || rc=$?
+		echo "$rc" >"$L/faults-$3.rc"
+	) &
+	guest_pid=$! guest_job="$1 $2 $3"
+}
+# guests_collect: wait for the guest job, relay its test points, judge it
+guests_collect() {
+	local l f k rc rc2 nf np
+	[ -n "$guest_job" ] || return 0
+	wait "$guest_pid" || true
+	read -r l f k <<<"$guest_job"
+	guest_job=''
+	rc=$(cat "$L/ours-$k.rc" 2>/dev/null || echo 2)
+	rc2=$(cat "$L/faults-$k.rc" 2>/dev/null || echo 2)
+	cat "$L/ours-$k.tap"
+	check "$k: guest with the installed modules passed" test "$rc" = 0
+	cat "$L/faults-$k.tap"
+	check "$k: fault-path, bad-input and reproducer guest passed" test "$rc2" = 0
+	nf=$(cat "$L/ours-$k.tap" "$L/faults-$k.tap" | grep -c '^not ok' || true)
+	np=$(cat "$L/ours-$k.tap" "$L/faults-$k.tap" | grep -c '^ok' || true)
+	if [ "$nf" = 0 ] && [ "$rc" = 0 ] && [ "$rc2" = 0 ]; then
+		result "$l" "$f" "$k" guest "passed ($np points)"
+	else
+		result "$l" "$f" "$k" guest "FAILED ($nf of $((np + nf)) points)"
+	fi
+}
+# lowprio: a command at a lower CPU priority while a guest job runs
+lowprio() {
+	if [ -n "$guest_job" ]; then nice -n 10 "$@"; else "$@"; fi
+}
+
+# --- each release, this machine's first ----------------------------------------
 while read -r r; do
 	rk=$(awk -v r="$r" '$5 == r && $2 != "cloud-amd64" { print $3 }' "$L/kernels")
 	cloud=$(awk -v r="$r" '$5 == r && $2 == "cloud-amd64" { print $3 }' "$L/kernels")
@@ -214,19 +289,10 @@ while read -r r; do
 
 	# The release's kernel images, as its users have them installed.
 	t0=$(date +%s)
-	if [ -z "$host" ]; then
-		target=$("$rel/lines" list | awk -v r="$r" '$3 == r { print $4 }' | tr , '\n' | grep -m1 backports || true)
-		imgs=''
-		for k in $rk $prev; do
-			[ "$k" = "$newest" ] || imgs="$imgs $k"
-		done
-		# shellcheck disable=SC2086 # word list by design
-		if ! "$rel/root" "$r" images ${target:+-t "$target"} $imgs >"$L/images-$r.log" 2>&1 ||
-		   ! "$rel/root" "$r" reset >>"$L/images-$r.log" 2>&1; then
-			not_ok "$r: kernel images installed"
-			diag <"$L/images-$r.log"
-			continue
-		fi
+	if [ -z "$host" ] && ! wait "${prep_pid[$r]}"; then
+		not_ok "$r: kernel images installed"
+		diag <"$L/images-$r.log"
+		continue
 	fi
 	# A clean clone: what git tracks, nothing built.
 	rm -rf "$L/clone"
@@ -243,8 +309,10 @@ while read -r r; do
 			# The point release: installed for the ABI before, then one
 			# apt-get run brings the new image, headers and source.
 			read -r _ _ k0 v0 _ <"$L/previous"
+			# timed alone: no guest job beside it
+			guests_collect
 			s0=$(date +%s)
-			if inrel "$r" "make install KVER=$k0" >"$L/install-$k0.log" 2>&1; then
+			if lowprio inrel "$r" "make install KVER=$k0" >"$L/install-$k0.log" 2>&1; then
 				ok "$k0: make install KVER=$k0 ($(( $(date +%s) - s0 ))s)"
 			else
 				not_ok "$k0: make install KVER=$k0"
@@ -252,7 +320,7 @@ while read -r r; do
 			fi
 			series=$(cut -d. -f1,2 <<<"$k")
 			s0=$(date +%s)
-			if inrel "$r" "apt-get install -y --no-install-recommends linux-image-$k linux-headers-$k linux-source-$series=$v" \
+			if lowprio inrel "$r" "apt-get install -y --no-install-recommends linux-image-$k linux-headers-$k linux-source-$series=$v" \
 				>"$L/upgrade-$k.log" 2>&1; then
 				ok "$k: one apt-get install of its image, headers and linux-source-$series ($v0 -> $v) ($(( $(date +%s) - s0 ))s)"
 			else
@@ -277,9 +345,10 @@ while read -r r; do
 				inrel "$r" "make -s install KVER=$k0"
 			check "$k0: still has its modules, and linux-source-$series is still $v" \
 				inrel "$r" "dkms status -m $name -v $version -k $k0 | grep -q ': installed' && test \"\$(dpkg-query -W -f='\${Version}' linux-source-$series)\" = '$v'"
-			result "$l" "$f" "$k" build "point release, ${secs:-?}s after $k0 (${reuse:-no reuse})"
+			reused=${reuse%% from *}
+			result "$l" "$f" "$k" build "DKMS autoinstall after $k0, ${secs:-?}s, ${reused:-0} objects reused"
 		else
-			if inrel "$r" "make install KVER=$k" >"$L/install-$k.log" 2>&1; then
+			if lowprio inrel "$r" "make install KVER=$k" >"$L/install-$k.log" 2>&1; then
 				ok "$k: make install KVER=$k ($(( $(date +%s) - t0 ))s)"
 				result "$l" "$f" "$k" build "make install, $(( $(date +%s) - t0 ))s"
 			else
@@ -324,23 +393,21 @@ while read -r r; do
 		fi
 		check_probes "$r" "$k"
 
-		# The guests, with what the install put in place.
-		rc=0
-		boot "$r" "$k" ours >"$L/ours-$k.tap" || rc=$?
-		cat "$L/ours-$k.tap"
-		check "$k: guest with the installed modules passed" test "$rc" = 0
-		rc2=0
-		boot "$r" "$k" faults --kmod "$kmod" >"$L/faults-$k.tap" || rc2=$?
-		cat "$L/faults-$k.tap"
-		check "$k: fault-path, bad-input and reproducer guest passed" test "$rc2" = 0
-		nf=$(cat "$L/ours-$k.tap" "$L/faults-$k.tap" | grep -c '^not ok' || true)
-		np=$(cat "$L/ours-$k.tap" "$L/faults-$k.tap" | grep -c '^ok' || true)
-		if [ "$nf" = 0 ] && [ "$rc" = 0 ] && [ "$rc2" = 0 ]; then
-			result "$l" "$f" "$k" guest "passed ($np points)"
+		# The guests, with what the install put in place: prepared now,
+		# booted in the background while the next kernel builds.
+		prepared=1
+		for m in ours faults; do
+			boot "$r" "$k" "$m" --kmod "$kmod" --stage prepare >"$L/$m-$k.tap" ||
+				{ prepared=''; cat "$L/$m-$k.tap"; }
+		done
+		guests_collect
+		if [ -n "$prepared" ]; then
+			guests_start "$l" "$f" "$k"
 		else
-			result "$l" "$f" "$k" guest "FAILED ($nf of $((np + nf)) points)"
+			result "$l" "$f" "$k" guest "FAILED (no guest)"
 		fi
 	done < <(awk -v r="$r" '$5 == r' "$L/kernels")
+	guests_collect
 
 	# -cloud: no nouveau.  Installing its headers runs DKMS's autoinstall,
 	# which must skip us without failing the installation.
@@ -383,6 +450,8 @@ while read -r r; do
 		grep -E '^not ok ' "$L/stock-$k.tap" | diag
 		result "$l" "$f" "$k" uninstall "in-tree modules back"
 	done
-done <<<"$releases"
+done < <(for r in $releases; do
+	if "$rel/root" "$r" is-host; then echo "0 $r"; else echo "1 $r"; fi
+done | sort -s -n | cut -d' ' -f2)
 
 "$rel/table" "$L/results" >"$L/table" 2>&1 && diag <"$L/table"

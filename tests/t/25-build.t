@@ -61,7 +61,7 @@ if [ -n "$d7" ] && [ -f "$d7/ttm.ko" ] && [ -f "$d7/Module.symvers" ]; then
 	k7=$(basename "$d7")
 	check "$k7: abi-check passes without CRCs (a kernel without MODVERSIONS)" \
 		"$top/scripts/abi-check" "$k7" --ko "$d7/ttm.ko" --symvers "$d7/Module.symvers"
-	g=$(awk -F'\t' '$4 == "EXPORT_SYMBOL_GPL" { print $2; exit }' "$d7/Module.symvers")
+	g=$(awk -F'\t' '$3 == "drivers/gpu/drm/ttm/ttm" && $4 == "EXPORT_SYMBOL_GPL" { print $2; exit }' "$d7/Module.symvers")
 	awk -F'\t' -v g="$g" 'BEGIN { OFS = "\t" } $2 == g { $4 = "EXPORT_SYMBOL" } { print }' \
 		"$d7/Module.symvers" >"$T/7gpl.symvers"
 	rc=0
@@ -139,35 +139,66 @@ check_fails "a compile error in nouveau: the one line has the first compiler err
 	build_b "$T/o4"
 rm -rf "$T/cache"
 
-# --- reuse: an earlier build's objects, and only the unchanged ones --------
+# --- reuse: an earlier build's objects, and only the right ones --------------
 # The donor is this kernel's build tree (hard links, in a cache of the test's
-# own); the new source differs in one header, included by dispnv50/lut.c.
-if [ -f "$tree/.nvlf-reuse/meta" ] && [ -f "$tree/nouveau/dispnv50/lut.o" ]; then
-	for mode in right naive; do
-		rm -rf "$T/cache"
-		mkdir -p "$T/cache/build"
-		cp -al "$tree" "$T/cache/build/"
-		copy_source "$b"
-		echo "static const char nvlf_reuse_mark[] __used = \"nvlf-reuse-$mode-$$\";" \
+# own); the new source differs in dispnv50/lut.h, which dispnv50/lut.c
+# includes:
+#  def      a definition is added: lut.o must be rebuilt (nouveau.ko has it);
+#           the two naive reuses must ship the stale lut.o instead: the one
+#           that compares an object's own source only, and the one that takes
+#           any addition to a header for harmless;
+#  proto    a prototype of a function nothing calls is added: lut.o is
+#           reused (a declaration makes no code);
+#  called   a prototype of a function lut.c calls is added: lut.o is rebuilt.
+# reuse_build CASE NAIVE: build the changed source, print "STATUS REUSED"
+reuse_build() {
+	local mark="nvlf-reuse-$1-$2-$$"
+	rm -rf "$T/cache"
+	mkdir -p "$T/cache/build"
+	cp -al "$tree" "$T/cache/build/"
+	copy_source "$b"
+	case $1 in
+	def)
+		printf '#ifndef NVLF_REUSE_MARK\n#define NVLF_REUSE_MARK\nstatic const char nvlf_reuse_mark[] __used = "%s";\n#endif\n' \
+			"$mark" >>"$b/drivers/gpu/drm/nouveau/dispnv50/lut.h"
+		;;
+	proto)
+		echo 'int nvlf_reuse_nobody_calls_this(struct nv50_lut *lut, int n);' \
 			>>"$b/drivers/gpu/drm/nouveau/dispnv50/lut.h"
-		rc=0
-		t0=$(date +%s)
-		NVLF_KEEP_TREES=1 NVLF_REUSE_NAIVE=$([ "$mode" = naive ] && echo 1) \
-			build_b "$T/o-$mode" >"$T/reuse-$mode.log" 2>&1 || rc=$?
-		secs=$(( $(date +%s) - t0 ))
-		reused=$(sed -n 's/^reuse: //p' "$T/reuse-$mode.log")
-		found=$(strings "$T/o-$mode/nouveau.ko" 2>/dev/null | grep -c "nvlf-reuse-$mode-$$" || true)
-		if [ "$mode" = right ]; then
-			check "reuse: the build reused an earlier build's objects (${reused:-none}; ${secs}s)" \
-				test "$rc" = 0 -a -n "$(grep -E '^[1-9][0-9]* of ' <<<"$reused")"
-			check "reuse: the object whose header changed was rebuilt: nouveau.ko has the new header's mark" \
-				test "$found" -ge 1
-		else
-			check "naive reuse (own source only) is caught: nouveau.ko lacks the new header's mark" \
-				test "$rc" = 0 -a "$found" = 0
-		fi
-	done
+		;;
+	called)
+		# nv50_lut_fini is lut.c's own function: an identical, legal
+		# redeclaration of a function lut.c names
+		echo 'void nv50_lut_fini(struct nv50_lut *);' \
+			>>"$b/drivers/gpu/drm/nouveau/dispnv50/lut.h"
+		;;
+	esac
+	rc=0
+	NVLF_KEEP_TREES=1 NVLF_REUSE_NAIVE=$2 build_b "$T/o-$1-$2" >"$T/reuse-$1-$2.log" 2>&1 || rc=$?
+	found=$(strings "$T/o-$1-$2/nouveau.ko" 2>/dev/null | grep -c "$mark" || true)
+	lut=$(grep -c 'CC \[M\] .*/dispnv50/lut\.o$' "$T/cache/build/"*/build.log 2>/dev/null | awk -F: '{ n += $2 } END { print n + 0 }')
+	reused=$(sed -n 's/^reuse: \([0-9]*\) of.*/\1/p' "$T/reuse-$1-$2.log")
+	echo "$rc ${reused:-0} $found $lut"
+}
+if [ -f "$tree/.nvlf-reuse/meta" ] && [ -f "$tree/nouveau/dispnv50/lut.o" ] &&
+   grep -qx 'void nv50_lut_fini(struct nv50_lut \*);' "$tree/nouveau/dispnv50/lut.h"; then
+	t0=$(date +%s)
+	read -r rc reused found lut <<<"$(reuse_build def '')"
+	check "reuse: a definition added to lut.h: $reused objects reused, lut.o rebuilt, nouveau.ko has it ($(( $(date +%s) - t0 ))s)" \
+		test "$rc" = 0 -a "$reused" -gt 100 -a "$found" -ge 1 -a "$lut" = 1
+	read -r rc reused found lut <<<"$(reuse_build def 1)"
+	check "naive reuse (own source only) is caught: nouveau.ko lacks the definition" \
+		test "$rc" = 0 -a "$found" = 0
+	read -r rc reused found lut <<<"$(reuse_build def benign)"
+	check "naive reuse (any header addition harmless) is caught: nouveau.ko lacks the definition" \
+		test "$rc" = 0 -a "$found" = 0
+	read -r rc reused found lut <<<"$(reuse_build proto '')"
+	check "reuse: a prototype nothing calls added to lut.h: lut.o reused too ($reused objects)" \
+		test "$rc" = 0 -a "$lut" = 0 -a "$reused" -gt 100
+	read -r rc reused found lut <<<"$(reuse_build called '')"
+	check "reuse: a prototype of a function lut.c names added to lut.h: lut.o rebuilt" \
+		test "$rc" = 0 -a "$lut" = 1
 	rm -rf "$T/cache"
 else
-	not_ok "reuse: the $k build tree has no reuse record or no dispnv50/lut.o"
+	not_ok "reuse: the $k build tree has no reuse record, no dispnv50/lut.o or no nv50_lut_fini prototype"
 fi
