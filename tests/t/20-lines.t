@@ -269,9 +269,14 @@ guests_collect() {
 		result "$l" "$f" "$k" guest "FAILED ($nf of $((np + nf)) points)"
 	fi
 }
-# lowprio: a command at a lower CPU priority while a guest job runs
+# lowprio COMMAND...: a command (or function) at a lower CPU priority
+# while a guest job runs
 lowprio() {
-	if [ -n "$guest_job" ]; then nice -n 10 "$@"; else "$@"; fi
+	if [ -z "$guest_job" ]; then
+		"$@"
+		return
+	fi
+	(renice -n 10 -p "$BASHPID" >/dev/null && "$@")
 }
 
 # --- each release, this machine's first ----------------------------------------
@@ -346,7 +351,7 @@ while read -r r; do
 			check "$k0: still has its modules, and linux-source-$series is still $v" \
 				inrel "$r" "dkms status -m $name -v $version -k $k0 | grep -q ': installed' && test \"\$(dpkg-query -W -f='\${Version}' linux-source-$series)\" = '$v'"
 			reused=${reuse%% from *}
-			result "$l" "$f" "$k" build "DKMS autoinstall after $k0, ${secs:-?}s, ${reused:-0} objects reused"
+			result "$l" "$f" "$k" build "DKMS autoinstall after $k0, ${secs:-?}s, ${reused:-no objects} reused"
 		else
 			if lowprio inrel "$r" "make install KVER=$k" >"$L/install-$k.log" 2>&1; then
 				ok "$k: make install KVER=$k ($(( $(date +%s) - t0 ))s)"
