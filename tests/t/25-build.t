@@ -176,7 +176,10 @@ reuse_build() {
 	rc=0
 	NVLF_KEEP_TREES=1 NVLF_REUSE_NAIVE=$2 build_b "$T/o-$1-$2" >"$T/reuse-$1-$2.log" 2>&1 || rc=$?
 	found=$(strings "$T/o-$1-$2/nouveau.ko" 2>/dev/null | grep -c "$mark" || true)
-	lut=$(grep -c 'CC \[M\] .*/dispnv50/lut\.o$' "$T/cache/build/"*/build.log 2>/dev/null | awk -F: '{ n += $2 } END { print n + 0 }')
+	# lut.o compiled by this build: not in the donor's own log (a copy)
+	lut=$(find "$T/cache/build" -mindepth 2 -maxdepth 2 -name build.log \
+		! -path "$T/cache/build/$(basename "$tree")/*" -exec cat {} + 2>/dev/null |
+		grep -c 'CC \[M\] .*/dispnv50/lut\.o$' || true)
 	reused=$(sed -n 's/^reuse: \([0-9]*\) of.*/\1/p' "$T/reuse-$1-$2.log")
 	echo "$rc ${reused:-0} $found $lut"
 }
