@@ -73,7 +73,8 @@ check "the provenance check catches an upstream function pasted into src/" \
 # every line of scripts/kernel-lines
 missing=''
 for l in $(tests/release/lines list | awk '{ print $1 }'); do
-	sed -n '/^From the test run of /,/^$/p' README | grep -q "^  $l " || missing="$missing $l"
+	awk '/^From the test run of / { t = 1 } t && /^  / { rows = 1 }
+	     t && rows && /^$/ { exit } t' README | grep -q "^  $l " || missing="$missing $l"
 done
 check "README's table of supported kernels has every line of scripts/kernel-lines${missing:+ (missing:$missing)}" \
 	test -z "$missing" -a -n "$(grep '^From the test run of ' README)"
