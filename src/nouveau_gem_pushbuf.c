@@ -212,8 +212,10 @@ static int nvlf_nv_push_ib(struct nvlf_nv_job *nj)
 #else
 	ret = nouveau_dma_wait(chan, job->req->nr_push + 1, 16);
 #endif
-	if (ret)
+	if (ret) {
+		nvlf_pb_err(job, "nv50cal_space: %d\n", ret);
 		return ret;
+	}
 
 	for (i = 0; i < job->req->nr_push; i++) {
 		const struct drm_nouveau_gem_pushbuf_push *p = &job->push[i];
@@ -241,8 +243,10 @@ static int nvlf_nv_push_call(struct nvlf_nv_job *nj)
 	int ret;
 
 	ret = PUSH_WAIT(push, job->req->nr_push * 2);
-	if (ret)
+	if (ret) {
+		nvlf_pb_err(job, "cal_space: %d\n", ret);
 		return ret;
+	}
 
 	for (i = 0; i < job->req->nr_push; i++) {
 		const struct drm_nouveau_gem_pushbuf_push *p = &job->push[i];
@@ -269,8 +273,10 @@ static int nvlf_nv_push_jump(struct nvlf_nv_job *nj)
 	int ret;
 
 	ret = PUSH_WAIT(push, job->req->nr_push * (2 + NOUVEAU_DMA_SKIPS));
-	if (ret)
+	if (ret) {
+		nvlf_pb_err(job, "jmp_space: %d\n", ret);
 		return ret;
+	}
 
 	for (i = 0; i < job->req->nr_push; i++) {
 		const struct drm_nouveau_gem_pushbuf_push *p = &job->push[i];
@@ -318,6 +324,7 @@ static int nvlf_nv_submit(struct nvlf_pb_job *job)
 	ret = nouveau_fence_new(chan, false, &nj->fence);
 #endif
 	if (ret) {
+		nvlf_pb_err(job, "error fencing pushbuf: %d\n", ret);
 		WIND_RING(chan);
 		return ret;
 	}
@@ -423,6 +430,8 @@ int nouveau_gem_ioctl_pushbuf(struct drm_device *dev, void *data,
 	if (req->nr_push) {
 		nj.pb.ops = &nvlf_nv_ops;
 		nj.pb.file = file_priv;
+		nj.pb.dev = dev->dev;
+		nj.pb.who = nouveau_cli(file_priv)->name;
 		nj.pb.req = req;
 		nj.pb.stats = &nvlf_nv_stats;
 		nj.pb.strict_presumed = READ_ONCE(lockfix_strict_presumed);

@@ -15,14 +15,22 @@
  *     reservation is dropped, the array is copied with faults enabled and
  *     we go back to 2 (the slow path).
  *  4. Relocations are applied from the kernel copy, the driver submits,
- *     and fences the buffers; then every reservation is dropped.
- *  5. Only then are the presumed offsets written back to user memory.  A
- *     failed write-back of a submitted job is counted and warned about,
- *     not returned, unless the driver asks for strict reporting.
+ *     and fences the buffers; then every buffer is unmapped and every
+ *     reservation dropped, on success and on every error alike.
+ *  5. Only then are the presumed offsets written back to user memory, and
+ *     only if the job got as far as applying relocations (as upstream): a
+ *     job that failed earlier leaves the buffer list as it was, so that
+ *     the same request sent again (a restarted system call, a retry by
+ *     user space) relocates again.  A failed write-back of a submitted
+ *     job is counted and warned about, not returned, unless the driver
+ *     asks for strict reporting.
+ *
+ * Refused jobs are logged with upstream's messages, rate-limited.
  */
 
 #define pr_fmt(fmt) "nouveau-lockfix: " fmt
 
+#include <linux/device.h>
 #include <linux/dma-resv.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -36,6 +44,20 @@
 
 /* Bound on waiting for a relocation target to go idle, as nouveau does. */
 #define NVLF_RELOC_IDLE_TIMEOUT (15 * HZ)
+
+/*
+ * Test builds (NVLF_FAULT_INJECT): the test driver may make step @step
+ * fail at its occurrence @k.  Nothing in nouveau.ko.
+ */
+static int nvlf_pb_inject(struct nvlf_pb_job *job, enum nvlf_pb_step step,
+			  unsigned int k)
+{
+#ifdef NVLF_FAULT_INJECT
+	if (job->ops->inject)
+		return job->ops->inject(job, step, k);
+#endif
+	return 0;
+}
 
 /* Allocate an array of @n elements of @size and fill it from user memory. */
 static void *nvlf_copy_array(struct nvlf_pb_job *job, u64 uptr,
@@ -68,10 +90,21 @@ static int nvlf_pb_copy_in(struct nvlf_pb_job *job)
 	struct drm_nouveau_gem_pushbuf *req = job->req;
 	int err;
 
-	if (req->nr_push > NOUVEAU_GEM_MAX_PUSH ||
-	    req->nr_buffers > NOUVEAU_GEM_MAX_BUFFERS ||
-	    req->nr_relocs > NOUVEAU_GEM_MAX_RELOCS)
+	if (req->nr_push > NOUVEAU_GEM_MAX_PUSH) {
+		nvlf_pb_err(job, "pushbuf push count exceeds limit: %u max %d\n",
+			    req->nr_push, NOUVEAU_GEM_MAX_PUSH);
 		return -EINVAL;
+	}
+	if (req->nr_buffers > NOUVEAU_GEM_MAX_BUFFERS) {
+		nvlf_pb_err(job, "pushbuf bo count exceeds limit: %u max %d\n",
+			    req->nr_buffers, NOUVEAU_GEM_MAX_BUFFERS);
+		return -EINVAL;
+	}
+	if (req->nr_relocs > NOUVEAU_GEM_MAX_RELOCS) {
+		nvlf_pb_err(job, "pushbuf reloc count exceeds limit: %u max %d\n",
+			    req->nr_relocs, NOUVEAU_GEM_MAX_RELOCS);
+		return -EINVAL;
+	}
 
 	job->push = nvlf_copy_array(job, req->push, req->nr_push,
 				    sizeof(*job->push), &err);
@@ -93,9 +126,12 @@ static int nvlf_pb_lookup(struct nvlf_pb_job *job)
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < req->nr_push; i++)
-		if (job->push[i].bo_index >= req->nr_buffers)
+	for (i = 0; i < req->nr_push; i++) {
+		if (job->push[i].bo_index >= req->nr_buffers) {
+			nvlf_pb_err(job, "push %u buffer not in list\n", i);
 			return -EINVAL;
+		}
+	}
 
 	job->buf = kvcalloc(req->nr_buffers, sizeof(*job->buf), GFP_KERNEL);
 	if (!job->buf && req->nr_buffers)
@@ -110,13 +146,22 @@ static int nvlf_pb_lookup(struct nvlf_pb_job *job)
 		struct nvlf_pb_buf *buf = &job->buf[i];
 
 		buf->gem = drm_gem_object_lookup(job->file, job->bo[i].handle);
-		if (!buf->gem)
+		if (!buf->gem) {
+			nvlf_pb_err(job, "Unknown handle 0x%08x\n",
+				    job->bo[i].handle);
 			return -ENOENT;
+		}
 		buf->tbo = job->ops->to_ttm(buf->gem);
-		if (!buf->tbo)
+		if (!buf->tbo) {
+			nvlf_pb_err(job, "handle 0x%08x is not a buffer of this driver\n",
+				    job->bo[i].handle);
 			return -EINVAL;
-		if (!(job->bo[i].valid_domains & placed))
+		}
+		if (!(job->bo[i].valid_domains & placed)) {
+			nvlf_pb_err(job, "invalid valid domains: 0x%08x\n",
+				    job->bo[i].valid_domains);
 			return -EINVAL;
+		}
 		job->wwr.objs[i] = buf->tbo->base.resv;
 	}
 	return 0;
@@ -151,6 +196,22 @@ static void nvlf_pb_naive_presumed(struct nvlf_pb_job *job, unsigned int i)
 		ww_reserve_copy_to_user(&job->wwr, &ubo[i].presumed,
 					&job->bo[i].presumed,
 					sizeof(job->bo[i].presumed));
+#endif
+}
+
+/*
+ * Test builds of the test driver only (NVLF_NAIVE_MODE, job->naive_errors):
+ * the error paths as this engine had them before they were mended (a
+ * driver's -EAGAIN taken for a copy that would fault, relocation mappings
+ * left behind, presumed offsets written back after any failure), so that
+ * tests can show that they catch each.  Never compiled into nouveau.ko.
+ */
+static bool nvlf_pb_naive_errors(const struct nvlf_pb_job *job)
+{
+#ifdef NVLF_NAIVE_MODE
+	return job->naive_errors;
+#else
+	return false;
 #endif
 }
 
@@ -200,24 +261,35 @@ static int nvlf_pb_relocs_slow(struct nvlf_pb_job *job)
 	struct drm_nouveau_gem_pushbuf *req = job->req;
 	int err = 0;
 
-	WARN_ON(ww_reserve_held(&job->wwr));
+	WARN_ON(ww_reserve_held(&job->wwr) ||
+		(job->reloc && !nvlf_pb_naive_errors(job)));
 	atomic_long_inc(&job->stats->reloc_slowpath);
+	err = nvlf_pb_inject(job, NVLF_PB_RELOC_COPY, 0);
+	if (err)
+		return err;
 	job->reloc = nvlf_copy_array(job, req->relocs, req->nr_relocs,
 				     sizeof(*job->reloc), &err);
 	return err;
 }
 
-static int nvlf_pb_map(struct nvlf_pb_buf *buf)
+/* Map buffer @i for writing; nvlf_pb_unlock() unmaps it. */
+static int nvlf_pb_map(struct nvlf_pb_job *job, unsigned int i)
 {
+	struct nvlf_pb_buf *buf = &job->buf[i];
 	int ret;
 
 	if (buf->mapped)
 		return 0;
-	ret = ttm_bo_kmap(buf->tbo, 0, PFN_UP(buf->tbo->base.size),
-			  &buf->kmap);
+	ret = nvlf_pb_inject(job, NVLF_PB_MAP, i);
 	if (!ret)
-		buf->mapped = true;
-	return ret;
+		ret = ttm_bo_kmap(buf->tbo, 0, PFN_UP(buf->tbo->base.size),
+				  &buf->kmap);
+	if (ret) {
+		nvlf_pb_err(job, "failed kmap for reloc\n");
+		return ret;
+	}
+	buf->mapped = true;
+	return 0;
 }
 
 /**
@@ -240,7 +312,7 @@ int nvlf_pushbuf_wr32(struct nvlf_pb_job *job, unsigned int i, u64 offset,
 
 	if (offset + 4 > buf->tbo->base.size)
 		return -EINVAL;
-	ret = nvlf_pb_map(buf);
+	ret = nvlf_pb_map(job, i);
 	if (ret)
 		return ret;
 
@@ -286,25 +358,35 @@ static int nvlf_pb_apply_relocs(struct nvlf_pb_job *job)
 		long idle;
 		int ret;
 
-		if (r->bo_index >= req->nr_buffers)
+		ret = nvlf_pb_inject(job, NVLF_PB_RELOC, i);
+		if (ret)
+			return ret;
+		if (r->bo_index >= req->nr_buffers) {
+			nvlf_pb_err(job, "reloc bo index invalid\n");
 			return -EINVAL;
+		}
 		if (job->bo[r->bo_index].presumed.valid)
 			continue;
-		if (r->reloc_bo_index >= req->nr_buffers)
+		if (r->reloc_bo_index >= req->nr_buffers) {
+			nvlf_pb_err(job, "reloc container bo index invalid\n");
 			return -EINVAL;
+		}
 
 		target = job->buf[r->reloc_bo_index].tbo;
-		if ((u64)r->reloc_bo_offset + 4 > target->base.size)
+		if ((u64)r->reloc_bo_offset + 4 > target->base.size) {
+			nvlf_pb_err(job, "reloc outside of bo\n");
 			return -EINVAL;
+		}
 
 		/* The GPU may still read the word we are about to change. */
 		idle = dma_resv_wait_timeout(target->base.resv,
 					     DMA_RESV_USAGE_BOOKKEEP, false,
 					     NVLF_RELOC_IDLE_TIMEOUT);
-		if (idle < 0)
-			return idle;
-		if (!idle)
-			return -EBUSY;
+		if (idle <= 0) {
+			ret = idle ? idle : -EBUSY;
+			nvlf_pb_err(job, "reloc wait_idle failed: %d\n", ret);
+			return ret;
+		}
 
 		ret = nvlf_pushbuf_wr32(job, r->reloc_bo_index,
 					r->reloc_bo_offset,
@@ -316,40 +398,24 @@ static int nvlf_pb_apply_relocs(struct nvlf_pb_job *job)
 	return 0;
 }
 
-/*
- * Steps 2 to 4.  Returns with every reservation held and 0, or with
- * nothing held and an error.
- */
-static int nvlf_pb_reserve_and_prepare(struct nvlf_pb_job *job)
+/* Reserve every buffer of the job (pass @pass of the job's loop). */
+static int nvlf_pb_lock(struct nvlf_pb_job *job, unsigned int pass)
 {
-	int ret;
+	int ret = nvlf_pb_inject(job, NVLF_PB_LOCK, pass);
 
-	for (;;) {
+	if (!ret)
 		ret = ww_reserve_lock_all(&job->wwr);
-		if (ret)
-			return ret;
-		ret = nvlf_pb_validate(job);
-		if (!ret && job->need_relocs)
-			ret = nvlf_pb_relocs_nofault(job);
-		if (ret != WW_RESERVE_WOULD_FAULT)
-			break;
-
-		/* Slow path: no reservation may be held while we fault. */
-		ww_reserve_unlock_all(&job->wwr);
-		ret = nvlf_pb_relocs_slow(job);
-		if (ret)
-			return ret;
-	}
-
-	if (!ret && job->need_relocs)
-		ret = nvlf_pb_apply_relocs(job);
-	if (ret)
-		ww_reserve_unlock_all(&job->wwr);
+	if (ret == -EINVAL)
+		nvlf_pb_err(job, "multiple instances of buffer 0x%08x on validation list\n",
+			    job->bo[job->wwr.dup].handle);
 	return ret;
 }
 
-/* Step 4, end: fence (if submitted), unmap and unreserve every buffer. */
-static void nvlf_pb_release(struct nvlf_pb_job *job)
+/*
+ * Undo nvlf_pb_lock(), on every path: fence every buffer if the job was
+ * submitted, unmap what relocations or the driver mapped, unreserve.
+ */
+static void nvlf_pb_unlock(struct nvlf_pb_job *job)
 {
 	unsigned int i;
 
@@ -364,6 +430,58 @@ static void nvlf_pb_release(struct nvlf_pb_job *job)
 		}
 	}
 	ww_reserve_unlock_all(&job->wwr);
+}
+
+/*
+ * Steps 2 to 4, up to submission.  Returns with every reservation held
+ * and 0, or with nothing held (and nothing mapped) and an error.
+ */
+static int nvlf_pb_reserve_and_prepare(struct nvlf_pb_job *job)
+{
+	unsigned int pass = 0;
+	int ret;
+
+	for (;;) {
+		ret = nvlf_pb_lock(job, pass++);
+		if (ret)
+			return ret;
+		ret = nvlf_pb_validate(job);
+		if (ret == -EAGAIN && nvlf_pb_naive_errors(job))
+			ret = WW_RESERVE_WOULD_FAULT;
+		if (ret < 0) {
+			if (ret != -ERESTARTSYS)
+				nvlf_pb_err(job, "validate: %d\n", ret);
+			goto unlock;
+		}
+		if (!ret && !job->need_relocs)
+			return 0;
+		if (!ret)
+			ret = nvlf_pb_relocs_nofault(job);
+		if (ret != WW_RESERVE_WOULD_FAULT)
+			break;
+
+		/* Slow path: no reservation may be held while we fault. */
+		nvlf_pb_unlock(job);
+		ret = nvlf_pb_relocs_slow(job);
+		if (ret)
+			return ret;
+	}
+	if (ret)
+		goto unlock;
+
+	/* From here on, user space learns where its buffers are. */
+	job->write_back = true;
+	ret = nvlf_pb_apply_relocs(job);
+	if (!ret)
+		return 0;
+	nvlf_pb_err(job, "reloc apply: %d\n", ret);
+	if (nvlf_pb_naive_errors(job)) {
+		ww_reserve_unlock_all(&job->wwr);	/* mappings left */
+		return ret;
+	}
+unlock:
+	nvlf_pb_unlock(job);
+	return ret;
 }
 
 /*
@@ -444,11 +562,12 @@ int nvlf_pushbuf_run(struct nvlf_pb_job *job)
 		ret = nvlf_pb_reserve_and_prepare(job);
 	if (!ret) {
 		ret = job->ops->submit(job);
-		nvlf_pb_release(job);
+		nvlf_pb_unlock(job);
 	}
 	if (job->submitted)
 		atomic_long_inc(&job->stats->jobs);
-	if (job->need_relocs)
+	if (job->write_back ||
+	    (job->need_relocs && nvlf_pb_naive_errors(job)))
 		ret = nvlf_pb_write_presumed(job, ret);
 
 	nvlf_pb_cleanup(job);

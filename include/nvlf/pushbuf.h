@@ -21,9 +21,28 @@
 
 #include <nvlf/ww_reserve.h>
 
+struct device;
 struct drm_file;
 struct drm_gem_object;
 struct nvlf_pb_job;
+
+/**
+ * enum nvlf_pb_step - the engine's steps that can fail, for fault injection
+ * @NVLF_PB_LOCK: reserving every buffer; occurrence k is the k-th pass (0
+ *	first, 1 after the slow path, ...)
+ * @NVLF_PB_RELOC_COPY: the slow path's copy of the relocation array
+ * @NVLF_PB_MAP: mapping buffer k to write into it
+ * @NVLF_PB_RELOC: applying relocation k
+ *
+ * The driver's own steps (&nvlf_pb_ops.validate, .submit) fail where the
+ * driver makes them fail.
+ */
+enum nvlf_pb_step {
+	NVLF_PB_LOCK = 1,
+	NVLF_PB_RELOC_COPY,
+	NVLF_PB_MAP,
+	NVLF_PB_RELOC,
+};
 
 /**
  * struct nvlf_pb_buf - the engine's state for one entry of the buffer list
@@ -53,12 +72,18 @@ struct nvlf_pb_buf {
  *	Return 0 or a negative error code.
  * @fence_buf: with every reservation held, for a submitted job: make
  *	buffer @i wait for the job.
+ * @inject: test builds only (NVLF_FAULT_INJECT): the error step @step
+ *	returns at its occurrence @k instead of running, or 0 to run it.
  */
 struct nvlf_pb_ops {
 	struct ttm_buffer_object *(*to_ttm)(struct drm_gem_object *gem);
 	int (*validate)(struct nvlf_pb_job *job, unsigned int i);
 	int (*submit)(struct nvlf_pb_job *job);
 	void (*fence_buf)(struct nvlf_pb_job *job, unsigned int i);
+#ifdef NVLF_FAULT_INJECT
+	int (*inject)(struct nvlf_pb_job *job, enum nvlf_pb_step step,
+		      unsigned int k);
+#endif
 };
 
 /**
@@ -88,30 +113,41 @@ struct nvlf_pb_stats {
  * struct nvlf_pb_job - one GEM_PUSHBUF call
  * @ops: the driver's steps
  * @file: the caller's DRM file, for handle lookup
+ * @dev: the device the error messages name
+ * @who: the client the error messages name (e.g. "comm[pid]")
  * @req: the ioctl argument, already in kernel memory
  * @stats: counters to update
  * @strict_presumed: report a failed presumed write-back of a submitted job
  *	as -EFAULT instead of counting it
  * @naive: test driver only: copy user memory while reserved (pre-fix)
+ * @naive_errors: test driver only: the error paths before they were
+ *	mended (tests show that they catch them)
  * @push: kernel copy of the push array
  * @bo: kernel copy of the buffer array; presumed entries are updated here
  * @reloc: kernel copy of the relocation array, NULL until needed
  * @buf: per-buffer state, indexed like @bo
  * @wwr: the reservations of every buffer
  * @copied_in: the push and buffer arrays were read
- * @need_relocs: a presumed offset was wrong: relocate and write back
+ * @need_relocs: a presumed offset was wrong: relocations are needed
+ * @write_back: the job got as far as applying relocations: the corrected
+ *	presumed offsets are written back to user space, whatever happens
+ *	next (a job that fails before leaves the buffer list untouched, so
+ *	that sending it again relocates again)
  * @submitted: set by &nvlf_pb_ops.submit
  *
- * The driver fills @ops to @naive and may embed the job in its own
+ * The driver fills @ops to @naive_errors and may embed the job in its own
  * structure; the engine owns the rest.
  */
 struct nvlf_pb_job {
 	const struct nvlf_pb_ops *ops;
 	struct drm_file *file;
+	struct device *dev;
+	const char *who;
 	struct drm_nouveau_gem_pushbuf *req;
 	struct nvlf_pb_stats *stats;
 	bool strict_presumed;
 	bool naive;
+	bool naive_errors;
 
 	struct drm_nouveau_gem_pushbuf_push *push;
 	struct drm_nouveau_gem_pushbuf_bo *bo;
@@ -120,8 +156,21 @@ struct nvlf_pb_job {
 	struct ww_reserve wwr;
 	bool copied_in;
 	bool need_relocs;
+	bool write_back;
 	bool submitted;
 };
+
+/*
+ * Why a job was refused, in upstream's words, naming the device and the
+ * client; rate-limited, since user space can repeat it at will.
+ */
+#define nvlf_pb_err(job, fmt, ...)					\
+	do {								\
+		const struct nvlf_pb_job *_j = (job);			\
+									\
+		dev_err_ratelimited(_j->dev, "%s: " fmt, _j->who,	\
+				    ##__VA_ARGS__);			\
+	} while (0)
 
 int nvlf_pushbuf_run(struct nvlf_pb_job *job);
 int nvlf_pushbuf_wr32(struct nvlf_pb_job *job, unsigned int i, u64 offset,

@@ -52,8 +52,12 @@ struct ww_reserve {
 	struct ww_reserve_stats *stats;
 };
 
-/* Returned by the user-copy helpers: held reservations forbid faulting. */
-#define WW_RESERVE_WOULD_FAULT (-EAGAIN)
+/*
+ * Returned by the user-copy helpers: held reservations forbid faulting.
+ * Positive, so that no errno a driver step returns (-EAGAIN included) can
+ * be taken for it.
+ */
+#define WW_RESERVE_WOULD_FAULT 1
 
 int ww_reserve_init(struct ww_reserve *r, unsigned int count,
 		    bool interruptible, struct ww_reserve_stats *stats);
