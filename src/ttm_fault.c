@@ -101,6 +101,9 @@ static const struct nvlf_stat nvlf_ttm_stats[] = {
 static bool nvlf_naive_fault;
 module_param(nvlf_naive_fault, bool, 0644);
 MODULE_PARM_DESC(nvlf_naive_fault, "Test build only: first fault attempts block with mmap_lock held (pre-fix)");
+static bool nvlf_naive_populate;
+module_param(nvlf_naive_populate, bool, 0644);
+MODULE_PARM_DESC(nvlf_naive_populate, "Test build only: a failed populate under a fault is VM_FAULT_OOM (6.1's answer, retried for ever)");
 MODULE_INFO(nvlf_test_build, "naive modes compiled in");
 #endif
 
@@ -260,7 +263,18 @@ static unsigned long nvlf_io_pfn(struct ttm_buffer_object *bo,
 	return PHYS_PFN(bo->resource->bus.offset) + idx;
 }
 
-/* Make sure the system pages of @bo exist; 0 or a vm_fault_t error. */
+/*
+ * Make sure the system pages of @bo exist; 0 or a vm_fault_t error.
+ *
+ * One behaviour on every target, chosen on purpose: that of the 6.12 and
+ * later targets' ttm_bo_vm.c.  The allocation may be interrupted, and the
+ * access then simply faults again; any failure, -ENOMEM included, is
+ * SIGBUS for the faulting task.  6.1's own code waited uninterruptibly
+ * and answered every failure with VM_FAULT_OOM, which the page-fault
+ * handler does not make an error for the task (pagefault_out_of_memory()
+ * in mm/oom_kill.c): the access faults again, for as long as the
+ * allocation keeps failing.
+ */
 static vm_fault_t nvlf_populate(struct ttm_buffer_object *bo)
 {
 	struct ttm_operation_ctx ctx = { .interruptible = true };
@@ -273,6 +287,10 @@ static vm_fault_t nvlf_populate(struct ttm_buffer_object *bo)
 #else
 	err = ttm_tt_populate(bo->bdev, bo->ttm, &ctx);
 #endif
+#ifdef NVLF_NAIVE_MODE
+	if (err && READ_ONCE(nvlf_naive_populate))
+		return VM_FAULT_OOM;
+#endif
 	switch (err) {
 	case 0:
 		return 0;
@@ -280,8 +298,6 @@ static vm_fault_t nvlf_populate(struct ttm_buffer_object *bo)
 	case -ERESTARTSYS:
 	case -EAGAIN:
 		return VM_FAULT_NOPAGE;	/* the access faults again */
-	case -ENOMEM:
-		return VM_FAULT_OOM;
 	default:
 		pr_debug("populating a BO for a fault failed: %pe\n",
 			 ERR_PTR(err));
