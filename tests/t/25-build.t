@@ -78,6 +78,32 @@ if [ ! -d "$tree/nouveau" ]; then
 	not_ok "the build failure checks need the $k build tree"
 	exit 0
 fi
+
+# --- nouveau's fault handler: the calls that may touch a freed BO are ours
+# mended GEM_O: nouveau_gem.o calls our two functions, not upstream's two
+mended() {
+	local u
+	u=$(nm -u "$1" | awk '{ print $2 }')
+	grep -qx nvlf_nouveau_fault_reserved <<<"$u" &&
+		grep -qx nvlf_nouveau_lru_after_fault <<<"$u" &&
+		! grep -qx -e ttm_bo_vm_fault_reserved -e nouveau_bo_add_io_reserve_lru <<<"$u"
+}
+not_mended() {
+	! mended "$1"
+}
+check "$k: nouveau_ttm_fault() calls nvlf_nouveau_fault_reserved(), which updates the LRU only while the BO is reserved" \
+	mended "$tree/nouveau/nouveau_gem.o"
+# naive: nouveau_gem.o compiled as upstream has it must fail the same check
+cp "$tree/nouveau/nouveau_gem.o" "$T/nouveau_gem.o.ours"
+if make -C "/lib/modules/$k/build" M="$tree" nouveau/nouveau_gem.o >"$T/gem-upstream.log" 2>&1; then
+	check "$k: the check catches upstream's handler (LRU update after a retry that dropped the BO)" \
+		not_mended "$tree/nouveau/nouveau_gem.o"
+else
+	not_ok "$k: nouveau_gem.o compiles as upstream has it"
+	tail -n 20 "$T/gem-upstream.log" | diag
+fi
+make -C "/lib/modules/$k/build" M="$tree" NVLF_MEND_FAULT=1 nouveau/nouveau_gem.o >>"$T/gem-upstream.log" 2>&1 ||
+	cp "$T/nouveau_gem.o.ours" "$tree/nouveau/nouveau_gem.o"
 uv=$(sed -n 's/^NVLF_UPSTREAM_VERSION=//p' "$o/nvlf-build.env")
 # copy_source DIR: the 6.12 source of $k as a KSRC tree
 copy_source() {
