@@ -21,7 +21,7 @@ guest_progs() {
 	shift 4
 	local mk=(--kver "$k" --out "$G/$name.cpio.gz" --script "$top/tests/guest/progs.sh"
 		--updates "$upd" --module nvlf_test --add "$plan:/plan")
-	for p in drm_dumb nvlf_faults nvlf_badinput nvlf-repro; do
+	for p in drm_dumb nvlf_faults nvlf_badinput nvlf_inject nvlf-repro; do
 		[ ! -x "$G/$p" ] || mk+=(--add "$G/$p:/bin/$p")
 	done
 	[ -z "${GUEST_MODDIR:-}" ] || mk+=(--moddir "$GUEST_MODDIR")

@@ -13,7 +13,9 @@
  * user memory touched while reserved, except with faults disabled).  The
  * other ioctls take at most one reservation, never with user memory
  * touched under it -- except BO_HOLD in naive mode, whose whole point is
- * to break the rule so that tests can show they catch it.
+ * to break the rule so that tests can show they catch it.  The fault
+ * injection setting is read and written under nvlf_inject_lock, which is
+ * innermost and never held across anything else.
  */
 
 #define pr_fmt(fmt) "nvlf_test: " fmt
@@ -23,6 +25,7 @@
 #include <linux/dma-resv.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
@@ -36,6 +39,7 @@
 #include <drm/nouveau_drm.h>
 #include <drm/ttm/ttm_device.h>
 #include <drm/ttm/ttm_placement.h>
+#include <drm/ttm/ttm_pool.h>
 #include <drm/ttm/ttm_range_manager.h>
 #include <drm/ttm/ttm_tt.h>
 
@@ -54,6 +58,10 @@
 static bool naive;
 module_param(naive, bool, 0644);
 MODULE_PARM_DESC(naive, "Pre-fix pattern: GEM_PUSHBUF and BO_HOLD touch user memory while holding reservations (tests only)");
+
+static bool naive_errors;
+module_param(naive_errors, bool, 0644);
+MODULE_PARM_DESC(naive_errors, "GEM_PUSHBUF's error paths before they were mended: -EAGAIN taken for a faulting copy, mappings left, presumed written back after any failure (tests only)");
 
 static bool lockfix_strict_presumed;
 module_param(lockfix_strict_presumed, bool, 0644);
@@ -181,6 +189,51 @@ static struct dma_fence *nvlf_fence_create(struct nvlf_dev *nd, uint delay_us)
 }
 
 /* ---------------------------------------------------------------------
+ * Fault injection (DRM_IOCTL_NVLF_TEST_INJECT): one setting per device.
+ */
+static DEFINE_SPINLOCK(nvlf_inject_lock);
+static struct drm_nvlf_test_inject nvlf_inject_cfg;
+
+/* The error step @step returns at occurrence @k, or 0 to let it run. */
+static int nvlf_inject(u32 step, u32 k)
+{
+	struct drm_nvlf_test_inject *c = &nvlf_inject_cfg;
+	int err = 0;
+
+	spin_lock(&nvlf_inject_lock);
+	if (c->step == step &&
+	    (c->index == NVLF_TEST_INDEX_ANY || c->index == k) &&
+	    (!c->times || c->fired < c->times)) {
+		c->fired++;
+		err = c->error;
+	}
+	spin_unlock(&nvlf_inject_lock);
+
+	/* As if a signal had interrupted the step's wait. */
+	if (err == -ERESTARTSYS)
+		send_sig(SIGUSR2, current, 0);
+	return err;
+}
+
+static int nvlf_ioctl_inject(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct drm_nvlf_test_inject *req = data;
+	u32 fired;
+
+	if (req->step > NVLF_TEST_STEP_POPULATE || req->error > 0 ||
+	    req->error < -MAX_ERRNO || req->pad)
+		return -EINVAL;
+	spin_lock(&nvlf_inject_lock);
+	fired = nvlf_inject_cfg.fired;
+	nvlf_inject_cfg = *req;
+	nvlf_inject_cfg.fired = 0;
+	spin_unlock(&nvlf_inject_lock);
+	req->fired = fired;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
  * TTM: three placements of the same system pages.
  */
 static u32 nvlf_mem_type(u32 domain)
@@ -227,6 +280,20 @@ static struct ttm_tt *nvlf_tt_create(struct ttm_buffer_object *tbo,
 		return NULL;
 	}
 	return tt;
+}
+
+/* Allocate the pages of a BO, unless the test injects a failure. */
+static int nvlf_tt_populate(struct ttm_device *bdev, struct ttm_tt *tt,
+			    struct ttm_operation_ctx *ctx)
+{
+	int err = nvlf_inject(NVLF_TEST_STEP_POPULATE, 0);
+
+	return err ? err : ttm_pool_alloc(&bdev->pool, tt, ctx);
+}
+
+static void nvlf_tt_unpopulate(struct ttm_device *bdev, struct ttm_tt *tt)
+{
+	ttm_pool_free(&bdev->pool, tt);
 }
 
 static void nvlf_tt_destroy(struct ttm_device *bdev, struct ttm_tt *tt)
@@ -289,6 +356,8 @@ static int nvlf_io_mem_reserve(struct ttm_device *bdev,
 
 static struct ttm_device_funcs nvlf_ttm_funcs = {
 	.ttm_tt_create = nvlf_tt_create,
+	.ttm_tt_populate = nvlf_tt_populate,
+	.ttm_tt_unpopulate = nvlf_tt_unpopulate,
 	.ttm_tt_destroy = nvlf_tt_destroy,
 	.eviction_valuable = ttm_bo_eviction_valuable,
 	.evict_flags = nvlf_evict_flags,
@@ -358,6 +427,9 @@ static int nvlf_pb_validate(struct nvlf_pb_job *job, unsigned int i)
 	u32 domain;
 	int ret;
 
+	ret = nvlf_inject(NVLF_TEST_STEP_VALIDATE, i);
+	if (ret)
+		return ret;
 	if (!(ok & (NOUVEAU_GEM_DOMAIN_VRAM | NOUVEAU_GEM_DOMAIN_GART)))
 		return -EINVAL;
 	domain = (ok & now) ? now : (ok & NOUVEAU_GEM_DOMAIN_VRAM) ?
@@ -389,7 +461,10 @@ struct nvlf_job {
 static int nvlf_pb_submit(struct nvlf_pb_job *job)
 {
 	struct nvlf_job *nj = container_of(job, struct nvlf_job, pb);
+	int ret = nvlf_inject(NVLF_TEST_STEP_SUBMIT, 0);
 
+	if (ret)
+		return ret;
 	nj->fence = nvlf_fence_create(nj->nd, READ_ONCE(exec_delay_us));
 	if (!nj->fence)
 		return -ENOMEM;
@@ -406,11 +481,28 @@ static void nvlf_pb_fence_buf(struct nvlf_pb_job *job, unsigned int i)
 			   DMA_RESV_USAGE_READ);
 }
 
+/* The engine's steps by their uapi numbers. */
+static const u32 nvlf_pb_steps[] = {
+	[NVLF_PB_LOCK] = NVLF_TEST_STEP_LOCK,
+	[NVLF_PB_RELOC_COPY] = NVLF_TEST_STEP_RELOC_COPY,
+	[NVLF_PB_MAP] = NVLF_TEST_STEP_MAP,
+	[NVLF_PB_RELOC] = NVLF_TEST_STEP_RELOC,
+};
+
+static int nvlf_pb_inject(struct nvlf_pb_job *job, enum nvlf_pb_step step,
+			  unsigned int k)
+{
+	if (WARN_ON_ONCE(step >= ARRAY_SIZE(nvlf_pb_steps)))
+		return 0;
+	return nvlf_inject(nvlf_pb_steps[step], k);
+}
+
 static const struct nvlf_pb_ops nvlf_pb_ops = {
 	.to_ttm = nvlf_pb_to_ttm,
 	.validate = nvlf_pb_validate,
 	.submit = nvlf_pb_submit,
 	.fence_buf = nvlf_pb_fence_buf,
+	.inject = nvlf_pb_inject,
 };
 
 /* ---------------------------------------------------------------------
@@ -601,10 +693,13 @@ static int nvlf_ioctl_pushbuf(struct drm_device *drm, void *data,
 		.pb = {
 			.ops = &nvlf_pb_ops,
 			.file = file,
+			.dev = drm->dev,
+			.who = current->comm,
 			.req = req,
 			.stats = &nvlf_pb_stats,
 			.strict_presumed = READ_ONCE(lockfix_strict_presumed),
 			.naive = READ_ONCE(naive),
+			.naive_errors = READ_ONCE(naive_errors),
 		},
 		.nd = to_nvlf(drm),
 	};
@@ -694,6 +789,7 @@ static const struct drm_ioctl_desc nvlf_ioctls[] = {
 	NVLF_IOCTL(NOUVEAU_GEM_INFO, nvlf_ioctl_gem_info),
 	NVLF_IOCTL(NVLF_TEST_BO_MOVE, nvlf_ioctl_bo_move),
 	NVLF_IOCTL(NVLF_TEST_BO_HOLD, nvlf_ioctl_bo_hold),
+	NVLF_IOCTL(NVLF_TEST_INJECT, nvlf_ioctl_inject),
 };
 
 static int nvlf_open(struct drm_device *drm, struct drm_file *file)

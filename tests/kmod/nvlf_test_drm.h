@@ -107,12 +107,48 @@ struct drm_nvlf_test_bo_hold {
 	__u64 released_ns;
 };
 
+/*
+ * INJECT: make one step of what follows fail, for the error-path tests.
+ * @step: NVLF_TEST_STEP_* below (NVLF_TEST_STEP_NONE switches it off);
+ * @index: which occurrence of the step (buffer k, relocation k, lock pass
+ * k; NVLF_TEST_INDEX_ANY for every one); @error: the negative errno the
+ * step returns instead of running; @times: how often to fire (0: until
+ * switched off).  With @error -ERESTARTSYS the caller is also sent
+ * SIGUSR2, as a signal that interrupts a wait would be: its handler runs
+ * and, with SA_RESTART, the kernel restarts the ioctl with the same
+ * argument.  Out: @fired, how often the setting it replaces fired.  The
+ * setting is global to the device; tests set it from one thread.
+ */
+struct drm_nvlf_test_inject {
+	__u32 step;
+	__u32 index;
+	__s32 error;
+	__u32 times;
+	__u32 fired;
+	__u32 pad;
+};
+
+/* GEM_PUSHBUF, in its order (the engine's enum nvlf_pb_step, and ours) */
+#define NVLF_TEST_STEP_NONE		0
+#define NVLF_TEST_STEP_LOCK		1	/* reserving the buffers, pass k */
+#define NVLF_TEST_STEP_VALIDATE		2	/* validating buffer k */
+#define NVLF_TEST_STEP_RELOC_COPY	3	/* the slow path's copy of the relocations */
+#define NVLF_TEST_STEP_MAP		4	/* mapping buffer k to write to it */
+#define NVLF_TEST_STEP_RELOC		5	/* applying relocation k */
+#define NVLF_TEST_STEP_SUBMIT		6	/* submitting the job */
+/* the fault path: allocating the pages of a BO (ttm_tt_populate) */
+#define NVLF_TEST_STEP_POPULATE		7
+#define NVLF_TEST_INDEX_ANY		0xffffffffu
+
 #define DRM_NVLF_TEST_BO_MOVE 0x50
 #define DRM_NVLF_TEST_BO_HOLD 0x51
+#define DRM_NVLF_TEST_INJECT 0x52
 
 #define DRM_IOCTL_NVLF_TEST_BO_MOVE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_NVLF_TEST_BO_MOVE, struct drm_nvlf_test_bo_move)
 #define DRM_IOCTL_NVLF_TEST_BO_HOLD \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_NVLF_TEST_BO_HOLD, struct drm_nvlf_test_bo_hold)
+#define DRM_IOCTL_NVLF_TEST_INJECT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NVLF_TEST_INJECT, struct drm_nvlf_test_inject)
 
 #endif /* NVLF_TEST_DRM_H */

@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -882,6 +883,69 @@ static inline int parts_select(const char *prog, const struct nvlf_part *p,
 		if (sel[i])
 			points += p[i].points;
 	return (int)points;
+}
+
+static inline void parts_usage(FILE *f, const char *prog,
+			       const struct nvlf_part *p, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "usage: %s [--device PATH] [--only NAME[,NAME...]] [--list] [--help]\nparts:",
+		prog);
+	for (i = 0; i < n; i++)
+		fprintf(f, " %s", p[i].name);
+	fputc('\n', f);
+}
+
+/*
+ * The options of a program made of parts: --device PATH (into *path),
+ * --only NAME[,NAME...] (into @sel), --list, --help.  Returns the number
+ * of TAP points the selected parts plan, or -1 when the program is to
+ * exit with *status (0 after --list or --help, 2 on a usage error).
+ */
+static inline int parts_args(int argc, char **argv, const char *prog,
+			     const struct nvlf_part *p, size_t n, bool *sel,
+			     const char **path, int *status)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *only = NULL;
+	int opt, points;
+	size_t i;
+
+	*status = 0;
+	while ((opt = getopt_long(argc, argv, "d:o:lh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			*path = optarg;
+			break;
+		case 'o':
+			only = optarg;
+			break;
+		case 'l':
+			for (i = 0; i < n; i++)
+				printf("%s\n", p[i].name);
+			return -1;
+		case 'h':
+			parts_usage(stdout, prog, p, n);
+			return -1;
+		default:
+			parts_usage(stderr, prog, p, n);
+			*status = 2;
+			return -1;
+		}
+	}
+	points = optind == argc ? parts_select(prog, p, n, only, sel) : -1;
+	if (points < 0) {
+		parts_usage(stderr, prog, p, n);
+		*status = 2;
+	}
+	return points;
 }
 
 /*

@@ -41,7 +41,6 @@
 #endif
 #include "nvlf_common.h"
 
-#include <getopt.h>
 #include <poll.h>
 #include <sys/wait.h>
 
@@ -1131,63 +1130,20 @@ static void clear_why(void)
 	why[0] = '\0';
 }
 
-static void usage(FILE *f)
-{
-	unsigned int i;
-
-	fprintf(f, "usage: nvlf_faults [--device PATH] [--only NAME[,NAME...]] [--list] [--help]\ntests:");
-	for (i = 0; i < ARRAY_SIZE(tests); i++)
-		fprintf(f, " %s", tests[i].name);
-	fputc('\n', f);
-}
-
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "only", required_argument, NULL, 'o' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool sel[ARRAY_SIZE(tests)];
-	const char *path = NULL, *only = NULL;
+	const char *path = NULL;
 	unsigned int i, plan = 2;
 	char err[256];
-	int n;
+	int n, status;
 	long live0 = 0, live = -1;
 	bool have_live;
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "d:o:lh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			path = optarg;
-			break;
-		case 'o':
-			only = optarg;
-			break;
-		case 'l':
-			for (i = 0; i < ARRAY_SIZE(tests); i++)
-				printf("%s\n", tests[i].name);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	n = parts_select("nvlf_faults", tests, ARRAY_SIZE(tests), only, sel);
-	if (n < 0) {
-		usage(stderr);
-		return 2;
-	}
+	n = parts_args(argc, argv, "nvlf_faults", tests, ARRAY_SIZE(tests), sel,
+		       &path, &status);
+	if (n < 0)
+		return status;
 	plan += n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
