@@ -8,15 +8,21 @@
 # tests/lockdep/config says; our ttm.ko, nouveau.ko and the test driver built
 # for it with the naive modes compiled in (never in what we install).
 #
-#  fixed:        fault tests, bad input, the reproducer and a stress run:
-#                no lockdep, hung-task, KASAN or leak report, contents right;
+#  fixed:        fault tests, bad input, error injection (nvlf_inject),
+#                the reproducer and a stress run, then the same under the
+#                kernel's failslab, fail_page_alloc and fail_usercopy: no
+#                lockdep, hung-task, KASAN or leak report, no vmap left,
+#                contents right;
 #  naive pushbuf: nvlf_test naive=1 (user copies while reserved): lockdep
 #                must report the mmap_lock <-> reservation inversion (the
 #                nested scenario would also deadlock for real; it is not run
 #                there: a killed self-deadlocked job is not worth a crash);
 #  naive fault:  ttm nvlf_naive_fault=1 (first attempts block holding
 #                mmap_lock): the fault tests that prove mmap_lock is free
-#                while a fault waits must fail.
+#                while a fault waits must fail; nvlf_test naive_errors=1
+#                (GEM_PUSHBUF's error paths before they were mended) and
+#                ttm nvlf_naive_populate=1 (VM_FAULT_OOM for a failed
+#                populate): nvlf_inject must fail.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source-path=SCRIPTDIR source=../guest-lib.sh
@@ -71,16 +77,38 @@ set /sys/module/nvlf_test/parameters/move_delay_us 200000
 run 600 /bin/nvlf_faults
 set /sys/module/nvlf_test/parameters/move_delay_us 2000
 run 600 /bin/nvlf_badinput
+run 600 /bin/nvlf_inject
 run 600 /bin/nvlf-repro
 run 600 /bin/nvlf-repro --stress 30
+# the kernel's own fault injection: whatever fails where, nothing stays
+# held, mapped or leaked, and the kernel stays silent
+vmaps save
+inject failslab 2
+inject fail_page_alloc 2
+inject fail_usercopy 2
+runinj 300 /bin/nvlf_badinput
+runinj 300 /bin/nvlf_faults --only hold-then-fault,munmap-race,fork-race,proc-mem,move-refault
+runinj 300 /bin/nvlf_inject
+run SOAK_LIMIT /bin/nvlf-repro --stress SOAK_SECONDS --injected
+inject failslab 0
+inject fail_page_alloc 0
+inject fail_usercopy 0
+run 300 /bin/nvlf_inject --only steps,kmap-leak
+vmaps same
 modprobe nouveau
 stats /sys/kernel/debug/nvlf_ttm/stats
 stats /sys/kernel/debug/nvlf_test/stats
 kmemleak
 expect lockdep none
 EOF
+# the reproducer's stress run under fault injection: NVLF_SOAK_SECONDS
+# (make soak: 600), 20 s in make check
+soak=${NVLF_SOAK_SECONDS:-20}
+sed -i "s/SOAK_LIMIT/$((soak + 300))/; s/SOAK_SECONDS/$soak/" "$G/fixed.plan"
+GUEST_TIMEOUT=$((900 + soak))
 t0=$(date +%s)
 guest_progs "$k" fixed "$G/fixed.plan" "$upd" && rc=0 || rc=$?
+GUEST_TIMEOUT=900
 check "fixed mode under lockdep passed as a whole ($(( $(date +%s) - t0 ))s)" test "$rc" = 0
 check "fixed mode: the reproducer's stress run forced ww backoffs (DEBUG_WW_MUTEX_SLOWPATH)" \
 	grep -Eq '^# ww_backoffs [1-9]' "$G/fixed.tap"
@@ -95,14 +123,22 @@ t0=$(date +%s)
 guest_progs "$k" naive-pushbuf "$G/naive-pushbuf.plan" "$upd" && rc=0 || rc=$?
 check "naive pushbuf: caught, as the tests must ($(( $(date +%s) - t0 ))s)" test "$rc" = 0
 
-# --- naive fault path: the fault tests must catch it
+# --- naive fault path, error paths, populate: the tests must catch them
 cat >"$G/naive-fault.plan" <<'EOF'
 modprobe nvlf_test
 set /sys/module/ttm/parameters/nvlf_naive_fault 1
 xfail 300 /bin/nvlf_faults --only no-mmap-lock-while-waiting
 xfail 300 /bin/nvlf_faults --only hold-then-fault
+set /sys/module/ttm/parameters/nvlf_naive_fault 0
+# the error paths before they were mended: the injection tests catch them
+set /sys/module/nvlf_test/parameters/naive_errors 1
+xfail 300 /bin/nvlf_inject --only steps
+xfail 300 /bin/nvlf_inject --only kmap-leak
+set /sys/module/nvlf_test/parameters/naive_errors 0
+set /sys/module/ttm/parameters/nvlf_naive_populate 1
+xfail 300 /bin/nvlf_inject --only populate
 expect lockdep none
 EOF
 t0=$(date +%s)
 guest_progs "$k" naive-fault "$G/naive-fault.plan" "$upd" && rc=0 || rc=$?
-check "naive fault path: caught, as the tests must ($(( $(date +%s) - t0 ))s)" test "$rc" = 0
+check "naive fault path, error paths and populate: caught, as the tests must ($(( $(date +%s) - t0 ))s)" test "$rc" = 0
