@@ -425,39 +425,7 @@ static struct {
 	int threads;
 	int iterations;
 	unsigned int timeout;
-	bool injected;
-} opt = { NULL, false, false, 0, 2, 100, 300, false };
-
-/*
- * --injected: an error the kernel's fault injection (failslab,
- * fail_page_alloc, fail_usercopy) can cause, which the stress run accepts;
- * what the ioctls leave behind is still checked.
- */
-static bool injected(int rc)
-{
-	return opt.injected &&
-	       (rc == -ENOMEM || rc == -EFAULT || rc == -EINTR ||
-		rc == -EBUSY || rc == -EAGAIN || rc == -ENOSPC);
-}
-
-/*
- * Fault injection on (1) or off (0) for this thread and those it starts.
- * The write itself may fail by injection: a few attempts.
- */
-static int make_it_fail(int on)
-{
-	char c = on ? '1' : '0';
-	int fd, tries, r = -EIO;
-
-	for (tries = 0; tries < 100 && r; tries++) {
-		fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		r = write(fd, &c, 1) == 1 ? 0 : -errno;
-		close(fd);
-	}
-	return r;
-}
+} opt = { NULL, false, false, 0, 2, 100, 300 };
 
 static struct {
 	int fd;
@@ -800,7 +768,6 @@ struct sub {
 	uint32_t final[NSHARED + 1][RELOCS_PER_ENT];
 
 	long jobs, slow_layout, fast_layout;
-	long injected;		/* jobs failed by fault injection */
 	struct errbuf e_rc, e_presumed, e_reloc;
 };
 
@@ -894,7 +861,6 @@ static void sub_job(struct sub *s, long it)
 	int obj[MAX_ENT], nent = 0, nobj, nrel = 0, e, j, k, rc;
 	bool wrong, slow = false, active;
 	int expect = D.reject ? -EINVAL : 0;
-	bool failed;
 
 	wrong = s->pmode == PM_WRONG || (s->pmode == PM_ALT && !(it & 1));
 	if (s->nested) {
@@ -954,9 +920,8 @@ static void sub_job(struct sub *s, long it)
 		memcpy(rel, lrel, (size_t)nrel * sizeof(*rel));
 		/* a fresh mapping: nothing faulted in (same address) */
 		if (!bo_map(&s->meta, s->mmeta)) {
-			if (!injected(-errno))
-				err_add(&s->e_rc, "job %ld: mmap MAP_FIXED of the meta BO: %s",
-					it, strerror(errno));
+			err_add(&s->e_rc, "job %ld: mmap MAP_FIXED of the meta BO: %s",
+				it, strerror(errno));
 			return;
 		}
 		slow = !(it & 1);
@@ -985,10 +950,7 @@ static void sub_job(struct sub *s, long it)
 	req.push = (uint64_t)(uintptr_t)push;
 	rc = xioctl(DRM_IOCTL_NOUVEAU_GEM_PUSHBUF, &req);
 	s->jobs++;
-	/* failed by fault injection: untouched, or as far as it got */
-	failed = rc != expect && injected(rc);
-	s->injected += failed;
-	if (rc != expect && !failed)
+	if (rc != expect)
 		err_add(&s->e_rc, "job %ld (%s layout, %s presumed): returned %d (%s), expected %d",
 			it, s->nested ? (slow ? "slow" : "fast") : "plain",
 			wrong ? "wrong" : "last known", rc, strerror(-rc),
@@ -1006,7 +968,7 @@ static void sub_job(struct sub *s, long it)
 				it, e);
 			continue;
 		}
-		if ((!active && !(failed && D.relocs)) || a->presumed.valid) {
+		if (!active || a->presumed.valid) {
 			if (memcmp(&a->presumed, &sent[e].presumed,
 				   sizeof(a->presumed)))
 				err_add(&s->e_presumed,
@@ -1042,13 +1004,9 @@ static void sub_job(struct sub *s, long it)
 		const struct drm_nouveau_gem_pushbuf_bo *b = &ent[r->bo_index];
 		int eo = obj[r->reloc_bo_index];
 		int jj = k % RELOCS_PER_ENT;
-		bool applied = (active || failed) && b->presumed.valid == 0;
+		bool applied = active && b->presumed.valid == 0;
 		uint32_t want = applied ? reloc_value(r, &b->presumed) : poison[k];
 		uint32_t got = *obj_word(s, eo, jj);
-
-		/* a failed job may have stopped before this relocation */
-		if (failed && applied && got == poison[k])
-			want = poison[k];
 
 		if (got != want)
 			err_add(&s->e_reloc,
@@ -1100,8 +1058,6 @@ static void *faulter_thread(void *arg)
 				if (f->map[b])
 					munmap(f->map[b], f->w->sh[b].size);
 				f->map[b] = bo_map(&f->w->sh[b], NULL);
-				while (!f->map[b] && injected(-errno))
-					f->map[b] = bo_map(&f->w->sh[b], NULL);
 				if (!f->map[b]) {
 					err_add(&f->err, "faulter %d: mmap: %s",
 						f->id, strerror(errno));
@@ -1178,10 +1134,10 @@ static void *mover_thread(void *arg)
 			};
 			int r = xioctl(DRM_IOCTL_REPRO_BO_MOVE, &mv);
 
-			if (r && !injected(r))
+			if (r)
 				err_add(&m->err, "BO_MOVE of BO %d to %s: %d (%s)",
 					b, dom_name(mv.domain), r, strerror(-r));
-			else if (!r)
+			else
 				m->moves++;
 		}
 		usleep(500);
@@ -1267,7 +1223,7 @@ static int final_check(struct world *w, struct faulter *f, int nf,
 /* --------------------------------------------- summaries of workers */
 
 struct sums {
-	long jobs, rc_bad, pr_bad, rl_bad, injected;
+	long jobs, rc_bad, pr_bad, rl_bad;
 	char rc_first[420], pr_first[420], rl_first[420];
 };
 
@@ -1278,7 +1234,6 @@ static void sums_of(const struct sub *s, int ns, struct sums *t)
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < ns; i++) {
 		t->jobs += s[i].jobs;
-		t->injected += s[i].injected;
 		if (s[i].e_rc.count && !t->rc_bad)
 			snprintf(t->rc_first, sizeof(t->rc_first), "; first: %.380s",
 				 s[i].e_rc.first);
@@ -1792,10 +1747,6 @@ static void scen_stress(void)
 	ctr_add(&c, stats_drv, "ww_backoffs");
 	ctr_add(&c, stats_drv, "ww_would_fault");
 
-	/* the threads started from here on inherit it */
-	if (opt.injected && make_it_fail(1))
-		diag("stress: /proc/thread-self/make-it-fail: %s (no fault injection in this kernel?)",
-		     strerror(errno));
 	for (i = 0; i < NFAULTERS; i++) {
 		faulter_init(&f[i], &w, i, 1);
 		if (pthread_create(&f[i].th, NULL, faulter_thread, &f[i]))
@@ -1819,18 +1770,11 @@ static void scen_stress(void)
 		pthread_join(m.th, NULL);
 	for (i = 0; i < nf; i++)
 		pthread_join(f[i].th, NULL);
-	if (opt.injected)
-		make_it_fail(0);
 
 	sums_of(s, ns, &t);
-	tap(ns == 3 && !t.rc_bad && (!opt.injected || t.injected > 0),
-	    "stress: %ld jobs in %ld s by 3 submitters (two in opposite orders, one with its arrays in a BO of its jobs) returned %s: %ld unexpected%s%s",
-	    t.jobs, opt.stress_s, expect_rc_text(), t.rc_bad, t.rc_first,
-	    !opt.injected ? "" : t.injected ?
-	    "; the rest failed by injected faults, as they may" :
-	    "; with --injected, none failed by an injected fault: was fault injection on?");
-	if (opt.injected)
-		diag("stress: %ld jobs failed by injected faults", t.injected);
+	tap(ns == 3 && !t.rc_bad,
+	    "stress: %ld jobs in %ld s by 3 submitters (two in opposite orders, one with its arrays in a BO of its jobs) returned %s: %ld unexpected%s",
+	    t.jobs, opt.stress_s, expect_rc_text(), t.rc_bad, t.rc_first);
 	tap(!t.pr_bad && !t.rl_bad,
 	    "stress: presumed entries and relocation targets consistent: %ld errors%s%s",
 	    t.pr_bad + t.rl_bad, t.pr_first, t.rl_first);
@@ -1876,7 +1820,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: nvlf-repro [--device PATH] [--only NAME[,NAME...]] [--stress SECONDS]\n"
 "                  [--submit | --reject] [--iterations N] [--threads N]\n"
-"                  [--timeout SECONDS] [--injected] [--help]\n"
+"                  [--timeout SECONDS] [--help]\n"
 "\n"
 "Reproducer for the nouveau mmap/GEM_PUSHBUF lock inversion; TAP output,\n"
 "exit status 0 only if every test point passed.\n"
@@ -1907,12 +1851,6 @@ static void usage(FILE *f)
 "  --threads N       submitters of opposite-order (default %d)\n"
 "  --timeout S       watchdog per scenario (default %u s): a scenario still\n"
 "                    running prints every thread's kernel stack, Bail out!\n"
-"  --injected        with --stress: the kernel's fault injection is set up\n"
-"                    (/sys/kernel/debug/{failslab,fail_page_alloc,\n"
-"                    fail_usercopy}, task-filter): turn it on for the\n"
-"                    stress threads, accept the errors it causes (-ENOMEM,\n"
-"                    -EFAULT, -EINTR, -EBUSY, -EAGAIN), check what failed\n"
-"                    jobs leave behind, and that some did fail\n"
 "\n"
 "Run as root to read /sys/kernel/debug/{nvlf_ttm,nvlf_test,nvlf_nouveau}/stats\n"
 "(otherwise the points that need them are skipped).\n",
@@ -1945,7 +1883,6 @@ int main(int argc, char **argv)
 		{ "iterations", required_argument, NULL, 'i' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "timeout", required_argument, NULL, 'T' },
-		{ "injected", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1956,7 +1893,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int c, plan = 1;
 
-	while ((c = getopt_long(argc, argv, "d:o:s:SRi:t:T:Ih", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:o:s:SRi:t:T:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			opt.device = optarg;
@@ -1972,9 +1909,6 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			opt.reject = true;
-			break;
-		case 'I':
-			opt.injected = true;
 			break;
 		case 'i':
 			opt.iterations = (int)parse_long(optarg, "--iterations", 2, 1000000);

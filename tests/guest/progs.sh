@@ -22,16 +22,6 @@
 #                                      between mmap_lock and a BO reservation
 #   kmemleak                           scan for leaks (if the kernel has it)
 #   stats FILE                         print a stats file as comments
-#   inject KIND PERCENT                the kernel's fault injection KIND
-#                                      (failslab, fail_page_alloc,
-#                                      fail_usercopy): fail PERCENT % of
-#                                      the calls of tasks run by runinj,
-#                                      silently; 0 switches it off
-#   runinj SECONDS PROGRAM [ARGS...]   run PROGRAM with fault injection on
-#                                      for it; its own points are kept as
-#                                      comments (injected failures fail
-#                                      them); one point: it ended within
-#                                      SECONDS (a hang is the failure)
 #   vmaps save|same                    count the kernel mappings of BOs
 #                                      (/proc/vmallocinfo); same: no more
 #                                      than at the last save
@@ -107,28 +97,6 @@ run_prog() { # run_prog MODE SECONDS PROGRAM ARGS...
 	fi
 }
 
-# run_inj SECONDS PROGRAM ARGS...: PROGRAM marked for fault injection
-run_inj() {
-	secs=$1
-	shift
-	name=$(basename "$1")
-	start=$(date +%s)
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	timeout "$secs" sh -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' \
-		sh "$@" >/tmp/prog.out 2>&1
-	rc=$?
-	took=$(($(date +%s) - start))
-	passed=$(grep -c '^ok ' /tmp/prog.out)
-	nfailed=$(grep -c '^not ok ' /tmp/prog.out)
-	grep '^not ok ' /tmp/prog.out | head -n 10 | comment
-	if [ "$rc" = 143 ] || [ "$rc" = 137 ]; then
-		tail -n 20 /tmp/prog.out | comment
-		not_ok "$name under fault injection: killed after ${secs}s (hung)"
-	else
-		ok "$name under fault injection ended after ${took}s (exit $rc; its points: $passed passed, $nfailed failed by injected failures)"
-	fi
-}
-
 # kernel mappings of BOs (TTM's vmap() passes no VM_MAP flag: by caller)
 vmaps() {
 	grep -c -e ' ttm_bo_kmap' -e ' ttm_bo_vmap' /proc/vmallocinfo
@@ -163,25 +131,6 @@ while read -r verb a b rest; do
 		;;
 	kmemleak)
 		do_kmemleak=1
-		;;
-	inject)
-		d=/sys/kernel/debug/$a
-		if [ -d "$d" ] && echo "$b" >"$d/probability" &&
-		   echo 1 >"$d/interval" && echo -1 >"$d/times" &&
-		   echo 0 >"$d/space" && echo 0 >"$d/verbose" &&
-		   echo Y >"$d/task-filter" &&
-		   { [ ! -e "$d/ignore-gfp-wait" ] || echo N >"$d/ignore-gfp-wait"; } &&
-		   { [ ! -e "$d/ignore-gfp-highmem" ] || echo N >"$d/ignore-gfp-highmem"; } \
-		   2>/tmp/inj.err; then
-			ok "inject $a: $b% of the calls of marked tasks fail"
-		else
-			comment </tmp/inj.err
-			not_ok "inject $a $b ($d: no such fault injection in this kernel?)"
-		fi
-		;;
-	runinj)
-		# shellcheck disable=SC2086 # arguments are words
-		run_inj "$a" $b $rest
 		;;
 	vmaps)
 		if [ "$a" = save ]; then
