@@ -22,9 +22,21 @@
 #                                      between mmap_lock and a BO reservation
 #   kmemleak                           scan for leaks (if the kernel has it)
 #   stats FILE                         print a stats file as comments
-#   vmaps save|same                    count the kernel mappings of BOs
+#   inject KIND PERCENT                arm the kernel's fault injection KIND
+#                                      (failslab, fail_page_alloc,
+#                                      fail_usercopy) for tasks that set
+#                                      make-it-fail: PERCENT % of their
+#                                      calls fail, silently
+#   injected KIND                      disarm KIND; one point: it failed at
+#                                      least one call since it was armed
+#   runinj SECONDS PROGRAM [ARGS...]   as run, with NVLF_KINJECT=1: the
+#                                      program's ioctls run under the armed
+#                                      injection, and one that fails is sent
+#                                      again without (tests/prog/nvlf_common.h)
+#   vmaps save|same|leaked             count the kernel mappings of BOs
 #                                      (/proc/vmallocinfo); same: no more
-#                                      than at the last save
+#                                      than at the last save; leaked: more
+#                                      (a naive mode that must leak)
 # '#' lines are comments.
 
 PLAN=${1:-/plan}
@@ -97,6 +109,22 @@ run_prog() { # run_prog MODE SECONDS PROGRAM ARGS...
 	fi
 }
 
+# fault injection: "times" counts down from this with every failed call
+INJ_TIMES=100000000
+
+# inject KIND PERCENT: arm /sys/kernel/debug/KIND for marked tasks
+inject() {
+	d=/sys/kernel/debug/$1
+	[ -d "$d" ] || { echo "no $d: CONFIG_FAULT_INJECTION_DEBUG_FS and $1 needed"; return 1; }
+	echo 0 >"$d/probability" &&
+	echo 1 >"$d/interval" && echo 0 >"$d/space" && echo 0 >"$d/verbose" &&
+	echo Y >"$d/task-filter" && echo "$INJ_TIMES" >"$d/times" &&
+	{ [ ! -e "$d/ignore-gfp-wait" ] || echo N >"$d/ignore-gfp-wait"; } &&
+	{ [ ! -e "$d/ignore-gfp-highmem" ] || echo N >"$d/ignore-gfp-highmem"; } &&
+	{ [ ! -e "$d/min-order" ] || echo 0 >"$d/min-order"; } &&
+	echo "$2" >"$d/probability"
+}
+
 # kernel mappings of BOs (TTM's vmap() passes no VM_MAP flag: by caller)
 vmaps() {
 	grep -c -e ' ttm_bo_kmap' -e ' ttm_bo_vmap' /proc/vmallocinfo
@@ -132,10 +160,46 @@ while read -r verb a b rest; do
 	kmemleak)
 		do_kmemleak=1
 		;;
+	inject)
+		if inject "$a" "$b" >/tmp/inj.err 2>&1; then
+			ok "inject $a: $b% of the calls of marked tasks fail"
+		else
+			comment </tmp/inj.err
+			not_ok "inject $a $b"
+		fi
+		;;
+	injected)
+		d=/sys/kernel/debug/$a
+		left=$(cat "$d/times" 2>/dev/null) || left=$INJ_TIMES
+		echo 0 >"$d/probability" 2>/dev/null
+		if [ $((INJ_TIMES - left)) -gt 0 ]; then
+			ok "$a failed $((INJ_TIMES - left)) calls of the marked ioctls"
+		else
+			not_ok "$a failed no call since it was armed"
+		fi
+		;;
+	runinj)
+		export NVLF_KINJECT=1
+		# shellcheck disable=SC2086 # arguments are words
+		run_prog run "$a" $b $rest
+		unset NVLF_KINJECT
+		calls=$(sed -n 's/^# kinject: \([0-9]*\) ioctls.*/\1/p' /tmp/prog.out)
+		if [ "${calls:-0}" -gt 0 ]; then
+			ok "$name: $(sed -n 's/^# kinject: //p' /tmp/prog.out)"
+		else
+			not_ok "$name: none of its ioctls ran under fault injection"
+		fi
+		;;
 	vmaps)
 		if [ "$a" = save ]; then
 			vmaps0=$(vmaps)
 			echo "# kernel mappings of BOs: $vmaps0"
+		elif [ "$a" = leaked ]; then
+			if [ "$(vmaps)" -gt "${vmaps0:-0}" ]; then
+				ok "kernel mappings of BOs left, as this naive mode must: $vmaps0 at the save, $(vmaps) now"
+			else
+				not_ok "kernel mappings of BOs left, as this naive mode must: $vmaps0 at the save, $(vmaps) now (none)"
+			fi
 		elif [ "$(vmaps)" -le "${vmaps0:-0}" ]; then
 			ok "no kernel mapping of a BO left: $vmaps0 at the save, $(vmaps) now"
 		else

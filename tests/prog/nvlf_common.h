@@ -372,11 +372,196 @@ static inline int nvdev_open(struct nvdev *d, const char *path,
 	return -1;
 }
 
+/*
+ * The kernel's fault injection around nv_ioctl() (NVLF_KINJECT=1 in the
+ * environment; failslab, fail_page_alloc and fail_usercopy armed with
+ * task-filter by the caller, tests/guest/progs.sh "inject").  Only the
+ * ioctl itself runs with the calling thread's make-it-fail set: user space
+ * between the calls never sees an injected failure.  A call that fails
+ * with an error injection can cause while an injection fired (the kinds'
+ * "times" counted down) is sent once more without it, and that answer is
+ * what the program checks: the same request sent again, after whatever
+ * the failed attempt left behind, must give the correct result.
+ */
+static struct {
+	atomic_int enabled;		/* -1: environment not read yet */
+	atomic_long calls, fired, sent_again;
+} nv_kinject = { .enabled = -1 };
+
+static inline void nv_kinject_report(void)
+{
+	diag("kinject: %ld ioctls under fault injection, %ld with an injected failure, %ld failed by it and were sent again",
+	     atomic_load(&nv_kinject.calls), atomic_load(&nv_kinject.fired),
+	     atomic_load(&nv_kinject.sent_again));
+}
+
+static inline void nv_kinject_setup(void)
+{
+	const char *e = getenv("NVLF_KINJECT");
+
+	if (e && !strcmp(e, "1"))
+		atexit(nv_kinject_report);
+	atomic_store(&nv_kinject.enabled, e && !strcmp(e, "1"));
+}
+
+/*
+ * The sum of the kinds' "times", which counts down with every injected
+ * failure.  debugfs attributes cannot be pread: opened each time.
+ */
+static inline long nv_kinject_times(void)
+{
+	static const char *const path[] = {
+		"/sys/kernel/debug/failslab/times",
+		"/sys/kernel/debug/fail_page_alloc/times",
+		"/sys/kernel/debug/fail_usercopy/times",
+	};
+	char buf[32];
+	long sum = 0;
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	for (i = 0; i < 3; i++) {
+		fd = open(path[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = 0;
+			sum += strtol(buf, NULL, 10);
+		}
+	}
+	return sum;
+}
+
+/* this thread's make-it-fail, or -1 when injection is off */
+static inline int nv_kinject_fd(void)
+{
+	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
+	static __thread pid_t tid;
+	static __thread int fd = -1;
+
+	if (atomic_load(&nv_kinject.enabled) < 0) {
+		pthread_mutex_lock(&once);
+		if (atomic_load(&nv_kinject.enabled) < 0)
+			nv_kinject_setup();
+		pthread_mutex_unlock(&once);
+	}
+	if (!atomic_load(&nv_kinject.enabled))
+		return -1;
+	/* a forked child has its own task: its own file */
+	if (tid != gettid()) {
+		if (fd >= 0)
+			close(fd);
+		tid = gettid();
+		fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	}
+	return fd;
+}
+
+/*
+ * Set make-it-fail.  Writing "0" runs under injection: fail_usercopy may
+ * fail it, and nothing else can.  Returns the failed attempts.
+ */
+static inline long nv_kinject_set(int fd, bool on)
+{
+	long tries;
+
+	for (tries = 0; tries < 100000; tries++)
+		if (write(fd, on ? "1" : "0", 1) == 1)
+			return tries;
+	fprintf(stderr, "make-it-fail stays %d: %s\n", !on, strerror(errno));
+	abort();
+}
+
+/*
+ * GEM_PUSHBUF's buffer list as first sent.  A call that failed after it
+ * began relocating wrote presumed offsets back (as upstream does); the
+ * request that must still work is the one first sent (nvlf_inject.c).
+ * Copied through a pipe, by the kernel: a list at a bad address (the
+ * bad-input tests) is left alone (-EFAULT), not a crash.
+ */
+struct nv_kinject_list {
+	void *user, *copy;
+	size_t len;
+};
+
+/* copy @len bytes from @from to @to; false if either is unreadable/unwritable */
+static inline bool nv_copy_checked(void *to, const void *from, size_t len)
+{
+	int p[2];
+	bool ok;
+
+	if (pipe2(p, O_CLOEXEC))
+		return false;
+	ok = write(p[1], from, len) == (ssize_t)len &&
+	     read(p[0], to, len) == (ssize_t)len;
+	close(p[0]);
+	close(p[1]);
+	return ok;
+}
+
+static inline void nv_kinject_save(unsigned long req, const void *arg,
+				   struct nv_kinject_list *l)
+{
+	const struct drm_nouveau_gem_pushbuf *pb = arg;
+
+	memset(l, 0, sizeof(*l));
+	if (req != DRM_IOCTL_NOUVEAU_GEM_PUSHBUF || !pb->nr_buffers ||
+	    pb->nr_buffers > 1024)	/* 40 KiB: fits a pipe */
+		return;
+	l->user = (void *)(uintptr_t)pb->buffers;
+	l->len = pb->nr_buffers * sizeof(struct drm_nouveau_gem_pushbuf_bo);
+	l->copy = malloc(l->len);
+	if (l->copy && !nv_copy_checked(l->copy, l->user, l->len)) {
+		free(l->copy);
+		l->copy = NULL;
+	}
+}
+
+static inline void nv_kinject_restore(struct nv_kinject_list *l, bool put)
+{
+	if (!l->copy)
+		return;
+	if (put)
+		nv_copy_checked(l->user, l->copy, l->len);
+	free(l->copy);
+}
+
+/* an error the kernel's fault injection can cause in our ioctls */
+static inline bool nv_kinject_errno(int e)
+{
+	return e == ENOMEM || e == EFAULT || e == EINTR || e == EAGAIN ||
+	       e == ENOSPC || e == EBUSY;
+}
+
 /* ioctl that restarts on EINTR/EAGAIN; 0 or -errno */
 static inline int nv_ioctl(int fd, unsigned long req, void *arg)
 {
-	int r;
+	int mif = nv_kinject_fd();
+	struct nv_kinject_list list;
+	bool fired, again;
+	long before, own;
+	int r, e;
 
+	if (mif >= 0) {
+		nv_kinject_save(req, arg, &list);
+		before = nv_kinject_times();
+		own = nv_kinject_set(mif, true);
+		r = ioctl(fd, req, arg);
+		e = errno;
+		own += nv_kinject_set(mif, false);
+		/* another thread's injections count too: sent again then */
+		fired = before - nv_kinject_times() > own;
+		atomic_fetch_add(&nv_kinject.calls, 1);
+		atomic_fetch_add(&nv_kinject.fired, fired);
+		again = r && fired && nv_kinject_errno(e);
+		nv_kinject_restore(&list, again);
+		if (!again)
+			return r ? -e : 0;
+		atomic_fetch_add(&nv_kinject.sent_again, 1);
+	}
 	do {
 		r = ioctl(fd, req, arg);
 	} while (r == -1 && (errno == EINTR || errno == EAGAIN));
