@@ -11,6 +11,9 @@
 #   make abi-check [KVER=...]    compare our ttm.ko's exports with the distro's
 #   sudo make bench              stock ttm.ko against ours in QEMU guests, and
 #                                build times (long; bench/README)
+#   sudo make soak               the lockdep tier with a 10-minute reproducer
+#                                stress run under fault injection
+#                                (NVLF_SOAK_SECONDS=600)
 #
 # KVER defaults to the running kernel.  KSRC names a kernel source tree or
 # tarball when the distro's source package does not match the kernel.
@@ -45,9 +48,14 @@ clean:
 	rm -rf out
 
 help:
-	@sed -n '3,18s/^# \{0,1\}//p' Makefile
+	@sed -n '3,21s/^# \{0,1\}//p' Makefile
 
 # Stock ttm.ko against ours in QEMU guests, and build times (bench/README).
-.PHONY: bench
+.PHONY: bench soak
 bench:
 	@bench/run
+
+# Not part of check: the lockdep tier (tests/t/40-lockdep.t) with its
+# stress run under fault injection lasting NVLF_SOAK_SECONDS.
+soak:
+	@NVLF_SOAK_SECONDS=$${NVLF_SOAK_SECONDS:-600} tests/run tests/t/40-lockdep.t

@@ -425,7 +425,52 @@ static struct {
 	int threads;
 	int iterations;
 	unsigned int timeout;
-} opt = { NULL, false, false, 0, 2, 100, 300 };
+	bool injected;
+} opt = { NULL, false, false, 0, 2, 100, 300, false };
+
+/*
+ * --injected: an error the kernel's fault injection (failslab,
+ * fail_page_alloc, fail_usercopy) can cause, which the stress run accepts;
+ * what the ioctls leave behind is still checked.
+ */
+static bool injected(int rc)
+{
+	return opt.injected &&
+	       (rc == -ENOMEM || rc == -EFAULT || rc == -EINTR ||
+		rc == -EBUSY || rc == -EAGAIN || rc == -ENOSPC);
+}
+
+/*
+ * --injected: the PUSHBUF and BO_MOVE calls of the stress run's submitters
+ * and mover run with their thread's make-it-fail set, so that what the
+ * caller armed (failslab, fail_page_alloc, fail_usercopy with task-filter)
+ * fails inside those calls and nowhere else: user space between the calls,
+ * the faulters and the setup never see an injected failure.  The write
+ * that sets it may itself be failed by fail_usercopy: tried again.
+ */
+static __thread int mif_fd = -1;
+
+static void make_it_fail(bool on)
+{
+	int tries;
+
+	if (mif_fd < 0)
+		return;
+	for (tries = 0; tries < 100000; tries++)
+		if (write(mif_fd, on ? "1" : "0", 1) == 1)
+			return;
+	fprintf(stderr, "nvlf-repro: make-it-fail stays %d: %s\n", !on,
+		strerror(errno));
+	abort();
+}
+
+/* this thread's calls from now on run under fault injection */
+static void inject_this_thread(void)
+{
+	if (opt.injected && mif_fd < 0)
+		mif_fd = open("/proc/thread-self/make-it-fail",
+			      O_WRONLY | O_CLOEXEC);
+}
 
 static struct {
 	int fd;
@@ -446,7 +491,9 @@ static int xioctl(unsigned long req, void *arg)
 	int r;
 
 	do {
+		make_it_fail(true);
 		r = ioctl(D.fd, req, arg);
+		make_it_fail(false);
 	} while (r == -1 && (errno == EINTR || errno == EAGAIN));
 	return r ? -errno : 0;
 }
@@ -768,6 +815,8 @@ struct sub {
 	uint32_t final[NSHARED + 1][RELOCS_PER_ENT];
 
 	long jobs, slow_layout, fast_layout;
+	long injected;		/* jobs failed by fault injection */
+	long unknown;		/* words a failed write-back left unknown */
 	struct errbuf e_rc, e_presumed, e_reloc;
 };
 
@@ -861,6 +910,7 @@ static void sub_job(struct sub *s, long it)
 	int obj[MAX_ENT], nent = 0, nobj, nrel = 0, e, j, k, rc;
 	bool wrong, slow = false, active;
 	int expect = D.reject ? -EINVAL : 0;
+	bool failed;
 
 	wrong = s->pmode == PM_WRONG || (s->pmode == PM_ALT && !(it & 1));
 	if (s->nested) {
@@ -950,7 +1000,10 @@ static void sub_job(struct sub *s, long it)
 	req.push = (uint64_t)(uintptr_t)push;
 	rc = xioctl(DRM_IOCTL_NOUVEAU_GEM_PUSHBUF, &req);
 	s->jobs++;
-	if (rc != expect)
+	/* failed by fault injection: untouched, or as far as it got */
+	failed = rc != expect && injected(rc);
+	s->injected += failed;
+	if (rc != expect && !failed)
 		err_add(&s->e_rc, "job %ld (%s layout, %s presumed): returned %d (%s), expected %d",
 			it, s->nested ? (slow ? "slow" : "fast") : "plain",
 			wrong ? "wrong" : "last known", rc, strerror(-rc),
@@ -968,7 +1021,7 @@ static void sub_job(struct sub *s, long it)
 				it, e);
 			continue;
 		}
-		if (!active || a->presumed.valid) {
+		if ((!active && !(failed && D.relocs)) || a->presumed.valid) {
 			if (memcmp(&a->presumed, &sent[e].presumed,
 				   sizeof(a->presumed)))
 				err_add(&s->e_presumed,
@@ -1004,9 +1057,24 @@ static void sub_job(struct sub *s, long it)
 		const struct drm_nouveau_gem_pushbuf_bo *b = &ent[r->bo_index];
 		int eo = obj[r->reloc_bo_index];
 		int jj = k % RELOCS_PER_ENT;
-		bool applied = active && b->presumed.valid == 0;
+		bool applied = (active || failed) && b->presumed.valid == 0;
 		uint32_t want = applied ? reloc_value(r, &b->presumed) : poison[k];
 		uint32_t got = *obj_word(s, eo, jj);
+
+		/* a failed job may have stopped before this relocation */
+		if (failed && applied && got == poison[k])
+			want = poison[k];
+		/*
+		 * or relocated it and then failed to write the presumed entry
+		 * back: where to, user space cannot know (only then)
+		 */
+		if (failed && !applied && got != poison[k] &&
+		    !memcmp(&b->presumed, &sent[r->bo_index].presumed,
+			    sizeof(b->presumed))) {
+			s->unknown++;
+			s->final[eo][jj] = got;
+			continue;
+		}
 
 		if (got != want)
 			err_add(&s->e_reloc,
@@ -1024,6 +1092,7 @@ static void *sub_thread(void *arg)
 	struct sub *s = arg;
 	long it;
 
+	inject_this_thread();
 	for (it = 0; !sub_done(s, it); it++)
 		sub_job(s, it);
 	return NULL;
@@ -1126,6 +1195,7 @@ static void *mover_thread(void *arg)
 	long round;
 	int b;
 
+	inject_this_thread();
 	for (round = 0; !atomic_load(&m->w->stop); round++) {
 		for (b = 0; b < NSHARED; b++) {
 			struct repro_bo_move mv = {
@@ -1134,10 +1204,10 @@ static void *mover_thread(void *arg)
 			};
 			int r = xioctl(DRM_IOCTL_REPRO_BO_MOVE, &mv);
 
-			if (r)
+			if (r && !injected(r))
 				err_add(&m->err, "BO_MOVE of BO %d to %s: %d (%s)",
 					b, dom_name(mv.domain), r, strerror(-r));
-			else
+			else if (!r)
 				m->moves++;
 		}
 		usleep(500);
@@ -1223,7 +1293,7 @@ static int final_check(struct world *w, struct faulter *f, int nf,
 /* --------------------------------------------- summaries of workers */
 
 struct sums {
-	long jobs, rc_bad, pr_bad, rl_bad;
+	long jobs, rc_bad, pr_bad, rl_bad, injected, unknown;
 	char rc_first[420], pr_first[420], rl_first[420];
 };
 
@@ -1234,6 +1304,8 @@ static void sums_of(const struct sub *s, int ns, struct sums *t)
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < ns; i++) {
 		t->jobs += s[i].jobs;
+		t->injected += s[i].injected;
+		t->unknown += s[i].unknown;
 		if (s[i].e_rc.count && !t->rc_bad)
 			snprintf(t->rc_first, sizeof(t->rc_first), "; first: %.380s",
 				 s[i].e_rc.first);
@@ -1772,9 +1844,15 @@ static void scen_stress(void)
 		pthread_join(f[i].th, NULL);
 
 	sums_of(s, ns, &t);
-	tap(ns == 3 && !t.rc_bad,
-	    "stress: %ld jobs in %ld s by 3 submitters (two in opposite orders, one with its arrays in a BO of its jobs) returned %s: %ld unexpected%s",
-	    t.jobs, opt.stress_s, expect_rc_text(), t.rc_bad, t.rc_first);
+	tap(ns == 3 && !t.rc_bad && (!opt.injected || t.injected > 0),
+	    "stress: %ld jobs in %ld s by 3 submitters (two in opposite orders, one with its arrays in a BO of its jobs) returned %s: %ld unexpected%s%s",
+	    t.jobs, opt.stress_s, expect_rc_text(), t.rc_bad, t.rc_first,
+	    !opt.injected ? "" : t.injected ?
+	    "; the rest failed by injected faults, as they may" :
+	    "; with --injected, none failed by an injected fault: was fault injection on?");
+	if (opt.injected)
+		diag("stress: %ld jobs failed by injected faults; %ld relocated words of theirs unverifiable (presumed write-back failed)",
+		     t.injected, t.unknown);
 	tap(!t.pr_bad && !t.rl_bad,
 	    "stress: presumed entries and relocation targets consistent: %ld errors%s%s",
 	    t.pr_bad + t.rl_bad, t.pr_first, t.rl_first);
@@ -1820,7 +1898,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: nvlf-repro [--device PATH] [--only NAME[,NAME...]] [--stress SECONDS]\n"
 "                  [--submit | --reject] [--iterations N] [--threads N]\n"
-"                  [--timeout SECONDS] [--help]\n"
+"                  [--timeout SECONDS] [--injected] [--help]\n"
 "\n"
 "Reproducer for the nouveau mmap/GEM_PUSHBUF lock inversion; TAP output,\n"
 "exit status 0 only if every test point passed.\n"
@@ -1851,6 +1929,13 @@ static void usage(FILE *f)
 "  --threads N       submitters of opposite-order (default %d)\n"
 "  --timeout S       watchdog per scenario (default %u s): a scenario still\n"
 "                    running prints every thread's kernel stack, Bail out!\n"
+"  --injected        with --stress: the kernel's fault injection is set up\n"
+"                    (/sys/kernel/debug/{failslab,fail_page_alloc,\n"
+"                    fail_usercopy}, task-filter): turn it on around the\n"
+"                    submitters' PUSHBUF and the mover's BO_MOVE calls,\n"
+"                    accept the errors it causes (-ENOMEM, -EFAULT,\n"
+"                    -EINTR, -EBUSY, -EAGAIN, -ENOSPC), check what failed\n"
+"                    jobs leave behind, and that some did fail\n"
 "\n"
 "Run as root to read /sys/kernel/debug/{nvlf_ttm,nvlf_test,nvlf_nouveau}/stats\n"
 "(otherwise the points that need them are skipped).\n",
@@ -1883,6 +1968,7 @@ int main(int argc, char **argv)
 		{ "iterations", required_argument, NULL, 'i' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "injected", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1893,7 +1979,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int c, plan = 1;
 
-	while ((c = getopt_long(argc, argv, "d:o:s:SRi:t:T:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:o:s:SRi:t:T:Ih", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			opt.device = optarg;
@@ -1909,6 +1995,9 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			opt.reject = true;
+			break;
+		case 'I':
+			opt.injected = true;
 			break;
 		case 'i':
 			opt.iterations = (int)parse_long(optarg, "--iterations", 2, 1000000);
@@ -1929,6 +2018,10 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc) {
 		usage(stderr);
+		return 2;
+	}
+	if (opt.injected && !opt.stress_s) {
+		fprintf(stderr, "nvlf-repro: --injected applies to --stress SECONDS only\n");
 		return 2;
 	}
 	for (i = 0; i < ARRAY_SIZE(scens); i++)

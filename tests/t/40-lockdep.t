@@ -9,8 +9,12 @@
 # for it with the naive modes compiled in (never in what we install).
 #
 #  fixed:        fault tests, bad input, error injection (nvlf_inject),
-#                the reproducer and a stress run: no lockdep, hung-task,
+#                the reproducer and a stress run, then the fault tests, bad
+#                input and a reproducer stress run with the kernel's
+#                failslab, fail_page_alloc and fail_usercopy failing 2% of
+#                the calls inside their ioctls: no lockdep, hung-task,
 #                KASAN or leak report, no kernel mapping of a BO left,
+#                every failed call sent again gives the right answer,
 #                contents right;
 #  naive pushbuf: nvlf_test naive=1 (user copies while reserved): lockdep
 #                must report the mmap_lock <-> reservation inversion (the
@@ -21,7 +25,9 @@
 #                while a fault waits must fail; nvlf_test naive_errors=1
 #                (GEM_PUSHBUF's error paths before they were mended) and
 #                ttm nvlf_naive_populate=1 (VM_FAULT_OOM for a failed
-#                populate): nvlf_inject must fail.
+#                populate): nvlf_inject must fail; naive_errors=1 under
+#                the kernel's fault injection: the reproducer's stress run
+#                must leave kernel mappings of BOs behind.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source-path=SCRIPTDIR source=../guest-lib.sh
@@ -79,7 +85,21 @@ run 600 /bin/nvlf_badinput
 run 600 /bin/nvlf_inject
 run 600 /bin/nvlf-repro
 run 600 /bin/nvlf-repro --stress 30
+# the kernel's own fault injection inside the ioctls: whatever fails
+# where, nothing stays held, mapped or leaked, the kernel stays silent; a
+# job whose presumed write-back failed says so (strict), and is sent again
 vmaps save
+set /sys/module/nvlf_test/parameters/lockfix_strict_presumed 1
+inject failslab 2
+inject fail_page_alloc 2
+inject fail_usercopy 2
+runinj 300 /bin/nvlf_badinput
+runinj 300 /bin/nvlf_faults --only hold-then-fault,munmap-race,fork-race,proc-mem,move-refault
+run SOAK_LIMIT /bin/nvlf-repro --stress SOAK_SECONDS --injected
+injected failslab
+injected fail_page_alloc
+injected fail_usercopy
+set /sys/module/nvlf_test/parameters/lockfix_strict_presumed 0
 run 300 /bin/nvlf_inject --only steps,kmap-leak
 vmaps same
 modprobe nouveau
@@ -88,8 +108,14 @@ stats /sys/kernel/debug/nvlf_test/stats
 kmemleak
 expect lockdep none
 EOF
+# the reproducer's stress run under fault injection: NVLF_SOAK_SECONDS
+# (make soak: 600), 20 s in make check
+soak=${NVLF_SOAK_SECONDS:-20}
+sed -i "s/SOAK_LIMIT/$((soak + 300))/; s/SOAK_SECONDS/$soak/" "$G/fixed.plan"
+GUEST_TIMEOUT=$((900 + soak))
 t0=$(date +%s)
 guest_progs "$k" fixed "$G/fixed.plan" "$upd" && rc=0 || rc=$?
+GUEST_TIMEOUT=900
 check "fixed mode under lockdep passed as a whole ($(( $(date +%s) - t0 ))s)" test "$rc" = 0
 check "fixed mode: the reproducer's stress run forced ww backoffs (DEBUG_WW_MUTEX_SLOWPATH)" \
 	grep -Eq '^# ww_backoffs [1-9]' "$G/fixed.tap"
@@ -115,6 +141,18 @@ set /sys/module/ttm/parameters/nvlf_naive_fault 0
 set /sys/module/nvlf_test/parameters/naive_errors 1
 xfail 300 /bin/nvlf_inject --only steps
 xfail 300 /bin/nvlf_inject --only kmap-leak
+# ... and the kernel's fault injection catches them too: mappings left
+set /sys/module/nvlf_test/parameters/lockfix_strict_presumed 1
+vmaps save
+inject failslab 2
+inject fail_page_alloc 2
+inject fail_usercopy 2
+run 300 /bin/nvlf-repro --stress 20 --injected
+injected failslab
+injected fail_page_alloc
+injected fail_usercopy
+vmaps leaked
+set /sys/module/nvlf_test/parameters/lockfix_strict_presumed 0
 set /sys/module/nvlf_test/parameters/naive_errors 0
 set /sys/module/ttm/parameters/nvlf_naive_populate 1
 xfail 300 /bin/nvlf_inject --only populate
