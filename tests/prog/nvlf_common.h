@@ -558,9 +558,12 @@ static inline int nv_ioctl(int fd, unsigned long req, void *arg)
 		atomic_fetch_add(&nv_kinject.fired, fired);
 		again = r && fired && nv_kinject_errno(e);
 		nv_kinject_restore(&list, again);
-		if (!again)
-			return r ? -e : 0;
-		atomic_fetch_add(&nv_kinject.sent_again, 1);
+		if (!r)
+			return 0;
+		if (again)
+			atomic_fetch_add(&nv_kinject.sent_again, 1);
+		else if (e != EINTR && e != EAGAIN)
+			return -e;
 	}
 	do {
 		r = ioctl(fd, req, arg);
