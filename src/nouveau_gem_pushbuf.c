@@ -46,7 +46,7 @@ module_param(lockfix_strict_presumed, bool, 0644);
 MODULE_PARM_DESC(lockfix_strict_presumed,
 		 "Fail GEM_PUSHBUF with -EFAULT when presumed offsets cannot be written back after the job was submitted (default: 0, count and warn)");
 
-static struct nvlf_pb_stats nvlf_nv_stats;
+static DEFINE_PER_CPU(struct nvlf_pb_stats, nvlf_nv_stats);
 
 static const struct nvlf_stat nvlf_nouveau_stats[] = {
 	{ "pushbuf_jobs", &nvlf_nv_stats.jobs },

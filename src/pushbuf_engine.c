@@ -41,6 +41,7 @@
 #include <drm/drm_gem.h>
 
 #include <nvlf/pushbuf.h>
+#include <nvlf/stats.h>
 
 /* Bound on waiting for a relocation target to go idle, as nouveau does. */
 #define NVLF_RELOC_IDLE_TIMEOUT (15 * HZ)
@@ -251,7 +252,7 @@ static int nvlf_pb_relocs_nofault(struct nvlf_pb_job *job)
 	job->reloc = nvlf_copy_array(job, req->relocs, req->nr_relocs,
 				     sizeof(*job->reloc), &err);
 	if (job->reloc)
-		atomic_long_inc(&job->stats->reloc_copy_nofault);
+		nvlf_count(job->stats->reloc_copy_nofault);
 	return err;
 }
 
@@ -263,7 +264,7 @@ static int nvlf_pb_relocs_slow(struct nvlf_pb_job *job)
 
 	WARN_ON(ww_reserve_held(&job->wwr) ||
 		(job->reloc && !nvlf_pb_naive_errors(job)));
-	atomic_long_inc(&job->stats->reloc_slowpath);
+	nvlf_count(job->stats->reloc_slowpath);
 	err = nvlf_pb_inject(job, NVLF_PB_RELOC_COPY, 0);
 	if (err)
 		return err;
@@ -394,7 +395,7 @@ static int nvlf_pb_apply_relocs(struct nvlf_pb_job *job)
 		if (ret)
 			return ret;
 	}
-	atomic_long_inc(&job->stats->reloc_jobs);
+	nvlf_count(job->stats->reloc_jobs);
 	return 0;
 }
 
@@ -502,13 +503,13 @@ static int nvlf_pb_write_presumed(struct nvlf_pb_job *job, int ret)
 			continue;
 		if (!ww_reserve_copy_to_user(&job->wwr, &ubo[i].presumed,
 					     &b->presumed, sizeof(b->presumed))) {
-			atomic_long_inc(&job->stats->presumed_written);
+			nvlf_count(job->stats->presumed_written);
 			continue;
 		}
 
 		/* The job ran: presumed is only a hint for the next one. */
 		if (job->submitted && !job->strict_presumed) {
-			atomic_long_inc(&job->stats->presumed_swallowed);
+			nvlf_count(job->stats->presumed_swallowed);
 			pr_warn_ratelimited("%s[%d]: presumed offsets not written back (buffer list no longer writable); job submitted anyway\n",
 					    current->comm, task_pid_nr(current));
 			return ret;
@@ -565,7 +566,7 @@ int nvlf_pushbuf_run(struct nvlf_pb_job *job)
 		nvlf_pb_unlock(job);
 	}
 	if (job->submitted)
-		atomic_long_inc(&job->stats->jobs);
+		nvlf_count(job->stats->jobs);
 	if (job->write_back ||
 	    (job->need_relocs && nvlf_pb_naive_errors(job)))
 		ret = nvlf_pb_write_presumed(job, ret);

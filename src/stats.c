@@ -2,9 +2,10 @@
 /*
  * nouveau-lockfix: the debugfs view of a module's counters.
  *
- * Locking: none.  Counters are atomics read one at a time; a reader may
- * see them at slightly different instants.  debugfs_remove() waits for
- * readers, so the table outlives every read.
+ * Locking: none.  Each counter is per-CPU and summed over the possible
+ * CPUs when read; a reader may see counters, and CPUs, at slightly
+ * different instants.  debugfs_remove() waits for readers, so the table
+ * outlives every read.
  */
 #include <linux/debugfs.h>
 #include <linux/err.h>
@@ -15,9 +16,16 @@
 static int nvlf_stats_show(struct seq_file *m, void *unused)
 {
 	const struct nvlf_stat *s;
+	unsigned long sum;
+	int cpu;
 
-	for (s = m->private; s->name; s++)
-		seq_printf(m, "%s %ld\n", s->name, atomic_long_read(s->value));
+	for (s = m->private; s->name; s++) {
+		sum = 0;
+		for_each_possible_cpu(cpu)
+			sum += *per_cpu_ptr(s->value, cpu);
+		/* a gauge counted up on one CPU, down on another: signed */
+		seq_printf(m, "%s %ld\n", s->name, (long)sum);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(nvlf_stats);

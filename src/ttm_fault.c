@@ -75,9 +75,15 @@
 #include <nvlf/stats.h>
 #include "nvlf_build.h"
 
-static atomic_long_t nvlf_faults, nvlf_busy_retry, nvlf_busy_nowait,
-	nvlf_busy_block, nvlf_move_retry, nvlf_move_nowait, nvlf_move_block,
-	nvlf_access, nvlf_dummy;
+static DEFINE_PER_CPU(unsigned long, nvlf_faults);
+static DEFINE_PER_CPU(unsigned long, nvlf_busy_retry);
+static DEFINE_PER_CPU(unsigned long, nvlf_busy_nowait);
+static DEFINE_PER_CPU(unsigned long, nvlf_busy_block);
+static DEFINE_PER_CPU(unsigned long, nvlf_move_retry);
+static DEFINE_PER_CPU(unsigned long, nvlf_move_nowait);
+static DEFINE_PER_CPU(unsigned long, nvlf_move_block);
+static DEFINE_PER_CPU(unsigned long, nvlf_access);
+static DEFINE_PER_CPU(unsigned long, nvlf_dummy);
 
 static const struct nvlf_stat nvlf_ttm_stats[] = {
 	{ "faults", &nvlf_faults },

@@ -29,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <nvlf/stats.h>
 #include <nvlf/ww_reserve.h>
 
 /**
@@ -41,7 +42,8 @@
  * Return: 0 or -ENOMEM.
  */
 int ww_reserve_init(struct ww_reserve *r, unsigned int count,
-		    bool interruptible, struct ww_reserve_stats *stats)
+		    bool interruptible,
+		    struct ww_reserve_stats __percpu *stats)
 {
 	memset(r, 0, sizeof(*r));
 	r->count = count;
@@ -164,7 +166,7 @@ restart:
 			break;
 
 		/* An older ticket needs what we hold: back off, wait, redo. */
-		atomic_long_inc(&r->stats->backoffs);
+		nvlf_count(r->stats->backoffs);
 		ww_reserve_drop(r);
 		ret = ww_reserve_lock_slow(r, i);
 		if (ret)
@@ -239,7 +241,7 @@ int ww_reserve_copy_from_user(struct ww_reserve *r, void *dst,
 	pagefault_enable();
 	if (!left)
 		return 0;
-	atomic_long_inc(&r->stats->would_fault);
+	nvlf_count(r->stats->would_fault);
 	return WW_RESERVE_WOULD_FAULT;
 }
 
@@ -270,6 +272,6 @@ int ww_reserve_copy_to_user(struct ww_reserve *r, void __user *dst,
 	pagefault_enable();
 	if (!left)
 		return 0;
-	atomic_long_inc(&r->stats->would_fault);
+	nvlf_count(r->stats->would_fault);
 	return WW_RESERVE_WOULD_FAULT;
 }

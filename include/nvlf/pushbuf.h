@@ -8,7 +8,7 @@
 #ifndef NVLF_PUSHBUF_H
 #define NVLF_PUSHBUF_H
 
-#include <linux/atomic.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
 #include <drm/nouveau_drm.h>
 
@@ -100,12 +100,12 @@ struct nvlf_pb_ops {
  * @ww: the reservation helpers' counters
  */
 struct nvlf_pb_stats {
-	atomic_long_t jobs;
-	atomic_long_t reloc_jobs;
-	atomic_long_t reloc_copy_nofault;
-	atomic_long_t reloc_slowpath;
-	atomic_long_t presumed_written;
-	atomic_long_t presumed_swallowed;
+	unsigned long jobs;
+	unsigned long reloc_jobs;
+	unsigned long reloc_copy_nofault;
+	unsigned long reloc_slowpath;
+	unsigned long presumed_written;
+	unsigned long presumed_swallowed;
 	struct ww_reserve_stats ww;
 };
 
@@ -116,7 +116,7 @@ struct nvlf_pb_stats {
  * @dev: the device the error messages name
  * @who: the client the error messages name (e.g. "comm[pid]")
  * @req: the ioctl argument, already in kernel memory
- * @stats: counters to update
+ * @stats: per-CPU counters to update
  * @strict_presumed: report a failed presumed write-back of a submitted job
  *	as -EFAULT instead of counting it
  * @naive: test driver only: copy user memory while reserved (pre-fix)
@@ -144,7 +144,7 @@ struct nvlf_pb_job {
 	struct device *dev;
 	const char *who;
 	struct drm_nouveau_gem_pushbuf *req;
-	struct nvlf_pb_stats *stats;
+	struct nvlf_pb_stats __percpu *stats;
 	bool strict_presumed;
 	bool naive;
 	bool naive_errors;

@@ -6,7 +6,7 @@
 #ifndef NVLF_WW_RESERVE_H
 #define NVLF_WW_RESERVE_H
 
-#include <linux/atomic.h>
+#include <linux/percpu.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/types.h>
@@ -22,8 +22,8 @@ struct dma_resv;
  *	the memory was not present
  */
 struct ww_reserve_stats {
-	atomic_long_t backoffs;
-	atomic_long_t would_fault;
+	unsigned long backoffs;
+	unsigned long would_fault;
 };
 
 /**
@@ -38,7 +38,7 @@ struct ww_reserve_stats {
  * @interruptible: wait for reservations interruptibly
  * @naive: test builds only (NVLF_NAIVE_MODE): user copies ignore the
  *	reservations, reproducing the pre-fix pattern for tests
- * @stats: counters to update, never NULL
+ * @stats: per-CPU counters to update, never NULL
  */
 struct ww_reserve {
 	struct ww_acquire_ctx ticket;
@@ -49,7 +49,7 @@ struct ww_reserve {
 	unsigned int dup;
 	bool interruptible;
 	bool naive;
-	struct ww_reserve_stats *stats;
+	struct ww_reserve_stats __percpu *stats;
 };
 
 /*
@@ -60,7 +60,8 @@ struct ww_reserve {
 #define WW_RESERVE_WOULD_FAULT 1
 
 int ww_reserve_init(struct ww_reserve *r, unsigned int count,
-		    bool interruptible, struct ww_reserve_stats *stats);
+		    bool interruptible,
+		    struct ww_reserve_stats __percpu *stats);
 void ww_reserve_fini(struct ww_reserve *r);
 int ww_reserve_lock_all(struct ww_reserve *r);
 void ww_reserve_unlock_all(struct ww_reserve *r);

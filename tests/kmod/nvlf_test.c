@@ -100,8 +100,10 @@ struct nvlf_file {
 	DECLARE_BITMAP(channels, NVLF_MAX_CHANNELS);
 };
 
-static atomic_long_t nvlf_live_bos, nvlf_moves, nvlf_holds;
-static struct nvlf_pb_stats nvlf_pb_stats;
+static DEFINE_PER_CPU(unsigned long, nvlf_live_bos);
+static DEFINE_PER_CPU(unsigned long, nvlf_moves);
+static DEFINE_PER_CPU(unsigned long, nvlf_holds);
+static DEFINE_PER_CPU(struct nvlf_pb_stats, nvlf_pb_stats);
 static struct workqueue_struct *nvlf_wq;
 static struct platform_device *nvlf_pdev;
 static struct nvlf_dev *nvlf_the_dev;
@@ -329,7 +331,7 @@ static int nvlf_move(struct ttm_buffer_object *tbo, bool evict,
 	struct dma_fence *fence;
 	int ret;
 
-	atomic_long_inc(&nvlf_moves);
+	nvlf_count(nvlf_moves);
 	if (!tbo->resource || !delay) {
 		ttm_bo_move_null(tbo, new_mem);
 		return 0;
@@ -388,7 +390,7 @@ static void nvlf_bo_destroy(struct ttm_buffer_object *tbo)
 
 	drm_gem_object_release(&tbo->base);
 	kfree(bo);
-	atomic_long_dec(&nvlf_live_bos);
+	this_cpu_dec(nvlf_live_bos);
 }
 
 static u64 nvlf_bo_offset(struct nvlf_bo *bo)
@@ -615,7 +617,7 @@ static int nvlf_ioctl_gem_new(struct drm_device *drm, void *data,
 	bo->tbo.base.funcs = &nvlf_gem_funcs;
 	bo->valid_domains = req->info.domain & domains;
 	nvlf_bo_place(bo, req->info.domain);
-	atomic_long_inc(&nvlf_live_bos);
+	nvlf_count(nvlf_live_bos);
 
 	/* On failure TTM calls nvlf_bo_destroy(). */
 	ret = ttm_bo_init_validate(&nd->bdev, &bo->tbo, ttm_bo_type_device,
@@ -762,7 +764,7 @@ static int nvlf_ioctl_bo_hold(struct drm_device *drm, void *data,
 		 * space after we return, with the reservation released.
 		 */
 		req->reserved_ns = ktime_get_ns();
-		atomic_long_inc(&nvlf_holds);
+		nvlf_count(nvlf_holds);
 		left = msleep_interruptible(req->ms);
 		/* Naive only: the pre-fix pattern, user memory while reserved. */
 		if (READ_ONCE(naive) && touch && copy_to_user(touch, &mark,

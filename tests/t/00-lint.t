@@ -55,6 +55,15 @@ check "every non-static function has kernel-doc" tests/kdoc-coverage src/*.c
 check "the kernel-doc coverage check catches a missing comment" \
 	sh -c "! tests/kdoc-coverage '$L/bad.c' >/dev/null"
 
+# --- counters on hot paths are per-CPU (include/nvlf/stats.h), never one
+# shared atomic every CPU writes
+shared_counter='atomic(64|_long)?_t[[:space:]]|atomic(64|_long)?_(inc|dec|add|sub)(_return)?\('
+check "src/ and include/ count with per-CPU counters, no shared atomic" \
+	sh -c "! grep -nE '$shared_counter' src/*.c include/nvlf/*.h"
+printf 'static atomic_long_t nvlf_jobs;\nvoid f(void) { atomic_long_inc(&nvlf_jobs); }\n' >"$L/shared.c"
+check "the per-CPU counter check catches a shared atomic counter" \
+	sh -c "test \$(grep -cE '$shared_counter' '$L/shared.c') = 2"
+
 # --- provenance: our code is our own
 up="$L/linux-source-6.12/drivers/gpu/drm/ttm/ttm_bo_vm.c
 $L/linux-source-6.12/drivers/gpu/drm/nouveau/nouveau_gem.c
