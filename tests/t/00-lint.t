@@ -64,6 +64,24 @@ printf 'static atomic_long_t nvlf_jobs;\nvoid f(void) { atomic_long_inc(&nvlf_jo
 check "the per-CPU counter check catches a shared atomic counter" \
 	sh -c "test \$(grep -cE '$shared_counter' '$L/shared.c') = 2"
 
+# --- probes: each names the upstream change it tracks, and that block
+# becomes a well-formed comment in the generated header
+bad_probes=''
+for f in scripts/probes/*.c; do
+	case $f in */canary_*) continue ;; esac
+	scripts/nvlf-probe --comment "$f" >/dev/null 2>&1 || bad_probes="$bad_probes $(basename "$f")"
+done
+check "every probe has a tracks: block fit for the generated header${bad_probes:+ (not:$bad_probes)}" \
+	test -z "$bad_probes"
+printf '/*\n * define: NVLF_HAVE_X\n * tracks: upstream commit 0123456789ab ("x: y")\n *\tends mid-line */\nint nvlf_probe(void) { return 0; } /* code */\n' \
+	>"$L/probe_midline.c"
+scripts/nvlf-probe --comment "$L/probe_midline.c" >"$L/probe_midline.h" 2>&1 || true
+check "a probe's comment that ends mid-line gives a comment without its code" \
+	sh -c "grep -q 'ends mid-line\$' '$L/probe_midline.h' && ! grep -q nvlf_probe '$L/probe_midline.h' && test \$(grep -c '\*/' '$L/probe_midline.h') = 1"
+printf '/*\n * define: NVLF_HAVE_X\n * lines: 6.1\n */\nint nvlf_probe(void);\n' >"$L/probe_untracked.c"
+check "a probe without tracks: is refused in one line" \
+	sh -c "! scripts/nvlf-probe --comment '$L/probe_untracked.c' 2>'$L/untracked.err' && test \$(wc -l <'$L/untracked.err') = 1"
+
 # --- provenance: our code is our own
 up="$L/linux-source-6.12/drivers/gpu/drm/ttm/ttm_bo_vm.c
 $L/linux-source-6.12/drivers/gpu/drm/nouveau/nouveau_gem.c
