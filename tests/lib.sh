@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 #
 # Helpers for tests/t/*.t.  A test file prints unnumbered TAP lines
-# ("ok - ...", "not ok - ...", "# ...") and tests/run numbers them.
+# ("ok - ...", "not ok - ...", "ok - # SKIP ...", "# ...") and ends with
+# done_testing; tests/run numbers them.
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NVLF_TEST_TMP=${NVLF_TEST_TMP:-/tmp/nvlf-test}
@@ -20,6 +21,13 @@ not_ok() {
 
 skip() {
 	echo "ok - # SKIP $*"
+}
+
+# done_testing: the last line of every test file.  tests/run counts a file
+# that ends without reaching it (an early exit, a crash, a syntax error)
+# as one more failure.
+done_testing() {
+	echo "@@done"
 }
 
 # diag: stdin as TAP comments

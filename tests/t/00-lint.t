@@ -64,6 +64,17 @@ printf 'static atomic_long_t nvlf_jobs;\nvoid f(void) { atomic_long_inc(&nvlf_jo
 check "the per-CPU counter check catches a shared atomic counter" \
 	sh -c "test \$(grep -cE '$shared_counter' '$L/shared.c') = 2"
 
+# --- the runner: a test file that stops early fails, skips are not passes
+# (the lines tests/lib.sh's ok, skip and done_testing print)
+printf 'echo "ok - one"\nexit 0\necho "ok - two"\necho @@done\n' >"$L/early.t"
+printf 'echo "ok - one"\necho "ok - # SKIP not here"\necho @@done\n' >"$L/whole.t"
+NVLF_TEST_TMP=$L/runner tests/run --no-deps "$L/early.t" >"$L/early.out" 2>&1 || true
+NVLF_TEST_TMP=$L/runner tests/run --no-deps "$L/whole.t" >"$L/whole.out" 2>&1 || true
+check "tests/run: a test file that exits 0 before done_testing is a failure" \
+	sh -c "head -n 1 '$L/early.out' | grep -qx 'TAP version 13' && tail -n 1 '$L/early.out' | grep -qx '1 passed, 1 failed' && grep -q 'stopped early' '$L/early.out'"
+check "tests/run: a whole test file passes, its skip counted as a skip" \
+	sh -c "tail -n 1 '$L/whole.out' | grep -qx '1 passed, 0 failed' && grep -q ', 1 skipped\$' '$L/whole.out'"
+
 # --- probes: each names the upstream change it tracks, and that block
 # becomes a well-formed comment in the generated header
 bad_probes=''
@@ -105,3 +116,5 @@ for l in $(tests/release/lines list | awk '{ print $1 }'); do
 done
 check "README's table of supported kernels has every line of scripts/kernel-lines${missing:+ (missing:$missing)}" \
 	test -z "$missing" -a -n "$(grep '^From the test run of ' README)"
+
+done_testing

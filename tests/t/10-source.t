@@ -219,3 +219,5 @@ chmod +x "$T/badtar/tar"
 PATH="$T/badtar:$PATH" check_fails "KSRC tree that cannot be read: says so" \
 	"cannot copy the ttm and nouveau sources from $T/trees/good \\(tar: ./drivers: Cannot open: Permission denied\\); fix: check that the tree is readable" \
 	"$src" --kver "$K" --ksrc "$T/trees/good" extract "$T/x-unreadable"
+
+done_testing

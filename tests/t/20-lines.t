@@ -460,3 +460,5 @@ done < <(for r in $releases; do
 done | sort -s -n | cut -d' ' -f2)
 
 "$rel/table" "$L/results" >"$L/table" 2>&1 && diag <"$L/table"
+
+done_testing

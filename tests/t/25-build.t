@@ -231,3 +231,5 @@ if [ -f "$tree/.nvlf-reuse/meta" ] && [ -f "$tree/nouveau/dispnv50/lut.o" ] &&
 else
 	not_ok "reuse: the $k build tree has no reuse record, no dispnv50/lut.o or no nv50_lut_fini prototype"
 fi
+
+done_testing

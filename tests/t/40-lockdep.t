@@ -161,3 +161,5 @@ EOF
 t0=$(date +%s)
 guest_progs "$k" naive-fault "$G/naive-fault.plan" "$upd" && rc=0 || rc=$?
 check "naive fault path, error paths and populate: caught, as the tests must ($(( $(date +%s) - t0 ))s)" test "$rc" = 0
+
+done_testing

@@ -252,3 +252,5 @@ check "dkms.conf, debian/changelog and the RPM spec agree on $version" \
 	"$(sed -n 's/^Version: *//p' packaging/$name.spec)" = "$version"
 
 clean_slate
+
+done_testing

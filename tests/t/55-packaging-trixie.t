@@ -120,3 +120,5 @@ for kk in $kernels; do
 done
 check "after purge, nothing under /var/lib/dkms and nothing in DKMS" \
 	inrel "test ! -e /var/lib/dkms/$name && test -z \"\$(dkms status -m $name)\""
+
+done_testing

@@ -79,3 +79,5 @@ if [ -f "$g/ours-1.tap" ]; then
 else
 	not_ok "bench/run's checks can be tested (no results from the smoke run)"
 fi
+
+done_testing
