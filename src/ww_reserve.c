@@ -21,6 +21,14 @@
  * mapping of one of our BOs).  A copy that would fault fails with
  * WW_RESERVE_WOULD_FAULT; the caller drops every reservation, copies again
  * with faults enabled and reserves again.
+ *
+ * Why not drm_exec (drivers/gpu/drm/drm_exec.c), which wraps the same
+ * ww loop: it first appeared in v6.5, and the 6.1 line we build for has
+ * none, so the engine would need two locking paths, one of them untested
+ * on half the lines.  Its contract is also narrower than ours: it locks
+ * GEM objects and retries its whole block on contention, while the engine
+ * also has to drop every reservation around a user copy that would fault
+ * and count what happened (backoffs, refused copies) per CPU.
  */
 
 #include <linux/bitmap.h>
