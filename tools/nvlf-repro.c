@@ -446,7 +446,9 @@ static bool injected(int rc)
  * caller armed (failslab, fail_page_alloc, fail_usercopy with task-filter)
  * fails inside those calls and nowhere else: user space between the calls,
  * the faulters and the setup never see an injected failure.  The write
- * that sets it may itself be failed by fail_usercopy: tried again.
+ * that sets it may itself be failed by fail_usercopy: tried again.  The
+ * test programs' twin is nv_kinject_set() in tests/prog/nvlf_common.h;
+ * this file stays self-contained so that testers can build it alone.
  */
 static __thread int mif_fd = -1;
 
@@ -459,8 +461,8 @@ static void make_it_fail(bool on)
 	for (tries = 0; tries < 100000; tries++)
 		if (write(mif_fd, on ? "1" : "0", 1) == 1)
 			return;
-	fprintf(stderr, "nvlf-repro: make-it-fail stays %d: %s\n", !on,
-		strerror(errno));
+	fprintf(stderr, "nvlf-repro: --injected: cannot set /proc/thread-self/make-it-fail to %d: %s\n",
+		on, strerror(errno));
 	abort();
 }
 

@@ -115,7 +115,7 @@ INJ_TIMES=100000000
 # inject KIND PERCENT: arm /sys/kernel/debug/KIND for marked tasks
 inject() {
 	d=/sys/kernel/debug/$1
-	[ -d "$d" ] || { echo "no $d: CONFIG_FAULT_INJECTION_DEBUG_FS and $1 needed"; return 1; }
+	[ -d "$d" ] || { echo "this kernel has no $d (needs CONFIG_FAULT_INJECTION_DEBUG_FS and the option for $1)"; return 1; }
 	echo 0 >"$d/probability" &&
 	echo 1 >"$d/interval" && echo 0 >"$d/space" && echo 0 >"$d/verbose" &&
 	echo Y >"$d/task-filter" && echo "$INJ_TIMES" >"$d/times" &&
@@ -175,7 +175,7 @@ while read -r verb a b rest; do
 		if [ $((INJ_TIMES - left)) -gt 0 ]; then
 			ok "$a failed $((INJ_TIMES - left)) calls of the marked ioctls"
 		else
-			not_ok "$a failed no call since it was armed"
+			not_ok "$a failed no call since it was armed (no ioctl ran with make-it-fail set, or $d is missing)"
 		fi
 		;;
 	runinj)

@@ -471,7 +471,8 @@ static inline long nv_kinject_set(int fd, bool on)
 	for (tries = 0; tries < 100000; tries++)
 		if (write(fd, on ? "1" : "0", 1) == 1)
 			return tries;
-	fprintf(stderr, "make-it-fail stays %d: %s\n", !on, strerror(errno));
+	fprintf(stderr, "cannot set /proc/thread-self/make-it-fail to %d (NVLF_KINJECT=1): %s\n",
+		on, strerror(errno));
 	abort();
 }
 
