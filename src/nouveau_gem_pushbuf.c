@@ -37,7 +37,7 @@
 #include <nvif/push206e.h>
 
 #include <nvlf/module_wrap.h>
-#include <nvlf/pushbuf.h>
+#include <nvlf/pushbuf_engine.h>
 #include <nvlf/stats.h>
 #include "nvlf_build.h"
 

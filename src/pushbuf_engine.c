@@ -5,10 +5,10 @@
  * Locking rule of this file
  * -------------------------
  * No user memory is touched while a reservation is held, except through
- * ww_reserve_copy_*_user(), which then runs with page faults disabled.
+ * nvlf_reserve_copy_*_user(), which then runs with page faults disabled.
  *
  *  1. The push and buffer arrays are copied in before anything is reserved.
- *  2. Every buffer is reserved under one ticket (ww_reserve_lock_all()),
+ *  2. Every buffer is reserved under one ticket (nvlf_reserve_lock_all()),
  *     then validated by the driver.
  *  3. If a presumed offset was wrong, the relocation array is needed.  It
  *     is copied with faults disabled; if that would fault, every
@@ -40,7 +40,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 
-#include <nvlf/pushbuf.h>
+#include <nvlf/pushbuf_engine.h>
 #include <nvlf/stats.h>
 
 /* Bound on waiting for a relocation target to go idle, as nouveau does. */
@@ -76,8 +76,8 @@ static void *nvlf_copy_array(struct nvlf_pb_job *job, u64 uptr,
 		*err = -ENOMEM;
 		return NULL;
 	}
-	*err = ww_reserve_copy_from_user(&job->wwr, p, u64_to_user_ptr(uptr),
-					 bytes);
+	*err = nvlf_reserve_copy_from_user(&job->wwr, p, u64_to_user_ptr(uptr),
+					   bytes);
 	if (*err) {
 		kvfree(p);
 		return NULL;
@@ -137,8 +137,8 @@ static int nvlf_pb_lookup(struct nvlf_pb_job *job)
 	job->buf = kvcalloc(req->nr_buffers, sizeof(*job->buf), GFP_KERNEL);
 	if (!job->buf && req->nr_buffers)
 		return -ENOMEM;
-	ret = ww_reserve_init(&job->wwr, req->nr_buffers, true,
-			      &job->stats->ww);
+	ret = nvlf_reserve_init(&job->wwr, req->nr_buffers, true,
+				&job->stats->ww);
 	if (ret)
 		return ret;
 	job->wwr.naive = job->naive;
@@ -194,9 +194,9 @@ static void nvlf_pb_naive_presumed(struct nvlf_pb_job *job, unsigned int i)
 		u64_to_user_ptr(job->req->buffers);
 
 	if (job->naive)
-		ww_reserve_copy_to_user(&job->wwr, &ubo[i].presumed,
-					&job->bo[i].presumed,
-					sizeof(job->bo[i].presumed));
+		nvlf_reserve_copy_to_user(&job->wwr, &ubo[i].presumed,
+					  &job->bo[i].presumed,
+					  sizeof(job->bo[i].presumed));
 #endif
 }
 
@@ -240,7 +240,7 @@ static int nvlf_pb_validate(struct nvlf_pb_job *job)
 
 /*
  * Step 3, with every reservation held: get the relocation array without
- * faulting.  Returns WW_RESERVE_WOULD_FAULT when the slow path is needed.
+ * faulting.  Returns NVLF_RESERVE_WOULD_FAULT when the slow path is needed.
  */
 static int nvlf_pb_relocs_nofault(struct nvlf_pb_job *job)
 {
@@ -262,7 +262,7 @@ static int nvlf_pb_relocs_slow(struct nvlf_pb_job *job)
 	struct drm_nouveau_gem_pushbuf *req = job->req;
 	int err = 0;
 
-	WARN_ON(ww_reserve_held(&job->wwr) ||
+	WARN_ON(nvlf_reserve_held(&job->wwr) ||
 		(job->reloc && !nvlf_pb_naive_errors(job)));
 	nvlf_count(job->stats->reloc_slowpath);
 	err = nvlf_pb_inject(job, NVLF_PB_RELOC_COPY, 0);
@@ -405,7 +405,7 @@ static int nvlf_pb_lock(struct nvlf_pb_job *job, unsigned int pass)
 	int ret = nvlf_pb_inject(job, NVLF_PB_LOCK, pass);
 
 	if (!ret)
-		ret = ww_reserve_lock_all(&job->wwr);
+		ret = nvlf_reserve_lock_all(&job->wwr);
 	if (ret == -EINVAL)
 		nvlf_pb_err(job, "multiple instances of buffer 0x%08x on validation list\n",
 			    job->bo[job->wwr.dup].handle);
@@ -430,7 +430,7 @@ static void nvlf_pb_unlock(struct nvlf_pb_job *job)
 			buf->mapped = false;
 		}
 	}
-	ww_reserve_unlock_all(&job->wwr);
+	nvlf_reserve_unlock_all(&job->wwr);
 }
 
 /*
@@ -448,7 +448,7 @@ static int nvlf_pb_reserve_and_prepare(struct nvlf_pb_job *job)
 			return ret;
 		ret = nvlf_pb_validate(job);
 		if (ret == -EAGAIN && nvlf_pb_naive_errors(job))
-			ret = WW_RESERVE_WOULD_FAULT;
+			ret = NVLF_RESERVE_WOULD_FAULT;
 		if (ret < 0) {
 			if (ret != -ERESTARTSYS)
 				nvlf_pb_err(job, "validate: %d\n", ret);
@@ -458,7 +458,7 @@ static int nvlf_pb_reserve_and_prepare(struct nvlf_pb_job *job)
 			return 0;
 		if (!ret)
 			ret = nvlf_pb_relocs_nofault(job);
-		if (ret != WW_RESERVE_WOULD_FAULT)
+		if (ret != NVLF_RESERVE_WOULD_FAULT)
 			break;
 
 		/* Slow path: no reservation may be held while we fault. */
@@ -477,7 +477,7 @@ static int nvlf_pb_reserve_and_prepare(struct nvlf_pb_job *job)
 		return 0;
 	nvlf_pb_err(job, "reloc apply: %d\n", ret);
 	if (nvlf_pb_naive_errors(job)) {
-		ww_reserve_unlock_all(&job->wwr);	/* mappings left */
+		nvlf_reserve_unlock_all(&job->wwr);	/* mappings left */
 		return ret;
 	}
 unlock:
@@ -495,14 +495,14 @@ static int nvlf_pb_write_presumed(struct nvlf_pb_job *job, int ret)
 		u64_to_user_ptr(job->req->buffers);
 	unsigned int i;
 
-	WARN_ON(ww_reserve_held(&job->wwr));
+	WARN_ON(nvlf_reserve_held(&job->wwr));
 	for (i = 0; i < job->req->nr_buffers; i++) {
 		const struct drm_nouveau_gem_pushbuf_bo *b = &job->bo[i];
 
 		if (b->presumed.valid)
 			continue;
-		if (!ww_reserve_copy_to_user(&job->wwr, &ubo[i].presumed,
-					     &b->presumed, sizeof(b->presumed))) {
+		if (!nvlf_reserve_copy_to_user(&job->wwr, &ubo[i].presumed,
+					       &b->presumed, sizeof(b->presumed))) {
 			nvlf_count(job->stats->presumed_written);
 			continue;
 		}
@@ -528,7 +528,7 @@ static void nvlf_pb_cleanup(struct nvlf_pb_job *job)
 			if (job->buf[i].gem)
 				drm_gem_object_put(job->buf[i].gem);
 	}
-	ww_reserve_fini(&job->wwr);
+	nvlf_reserve_fini(&job->wwr);
 	kvfree(job->buf);
 	kvfree(job->reloc);
 	kvfree(job->bo);

@@ -12,14 +12,14 @@
  * When a lock answers -EDEADLK, an older ticket wants something we hold:
  * we drop every reservation, wait for the contended one with the slow
  * path, and take the rest again.  The ticket lives from
- * ww_reserve_lock_all() to ww_reserve_unlock_all(); a set taken again
+ * nvlf_reserve_lock_all() to nvlf_reserve_unlock_all(); a set taken again
  * after unlocking gets a new ticket.
  *
  * While any reservation of a set is held, user memory is touched only
  * with page faults disabled.  A fault could need mmap_lock, which orders
  * before reservations, or a reservation we hold (when the memory is a
  * mapping of one of our BOs).  A copy that would fault fails with
- * WW_RESERVE_WOULD_FAULT; the caller drops every reservation, copies again
+ * NVLF_RESERVE_WOULD_FAULT; the caller drops every reservation, copies again
  * with faults enabled and reserves again.
  *
  * Why not drm_exec (drivers/gpu/drm/drm_exec.c), which wraps the same
@@ -41,7 +41,7 @@
 #include <nvlf/ww_reserve.h>
 
 /**
- * ww_reserve_init - prepare a set of @count reservations
+ * nvlf_reserve_init - prepare a set of @count reservations
  * @r: the set
  * @count: number of objects; the caller fills r->objs[0..count-1]
  * @interruptible: wait interruptibly (signals give -ERESTARTSYS)
@@ -49,9 +49,9 @@
  *
  * Return: 0 or -ENOMEM.
  */
-int ww_reserve_init(struct ww_reserve *r, unsigned int count,
-		    bool interruptible,
-		    struct ww_reserve_stats __percpu *stats)
+int nvlf_reserve_init(struct nvlf_reserve *r, unsigned int count,
+		      bool interruptible,
+		      struct nvlf_reserve_stats __percpu *stats)
 {
 	memset(r, 0, sizeof(*r));
 	r->count = count;
@@ -63,19 +63,19 @@ int ww_reserve_init(struct ww_reserve *r, unsigned int count,
 	r->objs = kvcalloc(count, sizeof(*r->objs), GFP_KERNEL);
 	r->held = bitmap_zalloc(count, GFP_KERNEL);
 	if (!r->objs || !r->held) {
-		ww_reserve_fini(r);
+		nvlf_reserve_fini(r);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
 /**
- * ww_reserve_fini - free a set; nothing may be held
+ * nvlf_reserve_fini - free a set; nothing may be held
  * @r: the set
  */
-void ww_reserve_fini(struct ww_reserve *r)
+void nvlf_reserve_fini(struct nvlf_reserve *r)
 {
-	WARN_ON(ww_reserve_held(r));
+	WARN_ON(nvlf_reserve_held(r));
 	bitmap_free(r->held);
 	kvfree(r->objs);
 	r->held = NULL;
@@ -83,7 +83,7 @@ void ww_reserve_fini(struct ww_reserve *r)
 }
 
 /* Unlock everything we hold; the ticket stays live. */
-static void ww_reserve_drop(struct ww_reserve *r)
+static void nvlf_reserve_drop(struct nvlf_reserve *r)
 {
 	unsigned int i;
 
@@ -94,7 +94,7 @@ static void ww_reserve_drop(struct ww_reserve *r)
 	r->nheld = 0;
 }
 
-static int ww_reserve_lock_one(struct ww_reserve *r, unsigned int i)
+static int nvlf_reserve_lock_one(struct nvlf_reserve *r, unsigned int i)
 {
 	int ret;
 
@@ -110,7 +110,7 @@ static int ww_reserve_lock_one(struct ww_reserve *r, unsigned int i)
 }
 
 /* Wait for the contended object with nothing else held. */
-static int ww_reserve_lock_slow(struct ww_reserve *r, unsigned int i)
+static int nvlf_reserve_lock_slow(struct nvlf_reserve *r, unsigned int i)
 {
 	int ret = 0;
 
@@ -126,7 +126,7 @@ static int ww_reserve_lock_slow(struct ww_reserve *r, unsigned int i)
 }
 
 /* Index of the object @i duplicates: the one we hold that is the same. */
-static unsigned int ww_reserve_find_dup(struct ww_reserve *r, unsigned int i)
+static unsigned int nvlf_reserve_find_dup(struct nvlf_reserve *r, unsigned int i)
 {
 	unsigned int j;
 
@@ -137,7 +137,7 @@ static unsigned int ww_reserve_find_dup(struct ww_reserve *r, unsigned int i)
 }
 
 /**
- * ww_reserve_lock_all - reserve every object of the set
+ * nvlf_reserve_lock_all - reserve every object of the set
  * @r: the set, initialized and not held
  *
  * On failure nothing is held and the ticket is finished.
@@ -146,12 +146,12 @@ static unsigned int ww_reserve_find_dup(struct ww_reserve *r, unsigned int i)
  * (r->dup is the index of its second appearance); -ERESTARTSYS if a signal
  * interrupted a wait; another negative error code from the lock.
  */
-int ww_reserve_lock_all(struct ww_reserve *r)
+int nvlf_reserve_lock_all(struct nvlf_reserve *r)
 {
 	unsigned int i;
 	int ret = 0;
 
-	if (WARN_ON(ww_reserve_held(r)))
+	if (WARN_ON(nvlf_reserve_held(r)))
 		return -EBUSY;
 	if (!r->count)
 		return 0;
@@ -162,11 +162,11 @@ restart:
 		if (test_bit(i, r->held))
 			continue;	/* taken with the slow path */
 
-		ret = ww_reserve_lock_one(r, i);
+		ret = nvlf_reserve_lock_one(r, i);
 		if (!ret)
 			continue;
 		if (ret == -EALREADY) {
-			r->dup = max(i, ww_reserve_find_dup(r, i));
+			r->dup = max(i, nvlf_reserve_find_dup(r, i));
 			ret = -EINVAL;
 			break;
 		}
@@ -175,8 +175,8 @@ restart:
 
 		/* An older ticket needs what we hold: back off, wait, redo. */
 		nvlf_count(r->stats->backoffs);
-		ww_reserve_drop(r);
-		ret = ww_reserve_lock_slow(r, i);
+		nvlf_reserve_drop(r);
+		ret = nvlf_reserve_lock_slow(r, i);
 		if (ret)
 			break;
 		goto restart;
@@ -186,22 +186,22 @@ restart:
 		ww_acquire_done(&r->ticket);
 		return 0;
 	}
-	ww_reserve_drop(r);
+	nvlf_reserve_drop(r);
 	ww_acquire_fini(&r->ticket);
 	return ret == -EINTR ? -ERESTARTSYS : ret;
 }
 
 /**
- * ww_reserve_unlock_all - drop every reservation and finish the ticket
- * @r: the set, as left by a successful ww_reserve_lock_all()
+ * nvlf_reserve_unlock_all - drop every reservation and finish the ticket
+ * @r: the set, as left by a successful nvlf_reserve_lock_all()
  */
-void ww_reserve_unlock_all(struct ww_reserve *r)
+void nvlf_reserve_unlock_all(struct nvlf_reserve *r)
 {
 	if (!r->count)
 		return;
-	if (WARN_ON(!ww_reserve_held(r)))
+	if (WARN_ON(!nvlf_reserve_held(r)))
 		return;
-	ww_reserve_drop(r);
+	nvlf_reserve_drop(r);
 	ww_acquire_fini(&r->ticket);
 }
 
@@ -210,7 +210,7 @@ void ww_reserve_unlock_all(struct ww_reserve *r)
  * before the fix did, ignoring held reservations, so that tests can show
  * that they catch it.  Never compiled into nouveau.ko.
  */
-static bool ww_reserve_naive(const struct ww_reserve *r)
+static bool nvlf_reserve_naive(const struct nvlf_reserve *r)
 {
 #ifdef NVLF_NAIVE_MODE
 	return r->naive;
@@ -220,7 +220,7 @@ static bool ww_reserve_naive(const struct ww_reserve *r)
 }
 
 /**
- * ww_reserve_copy_from_user - copy from user memory near reservations
+ * nvlf_reserve_copy_from_user - copy from user memory near reservations
  * @r: the set whose reservations may be held
  * @dst: kernel destination
  * @src: user source
@@ -230,16 +230,16 @@ static bool ww_reserve_naive(const struct ww_reserve *r)
  * copy runs with page faults disabled: memory that is not present is not
  * faulted in.
  *
- * Return: 0; WW_RESERVE_WOULD_FAULT if reservations are held and the copy
+ * Return: 0; NVLF_RESERVE_WOULD_FAULT if reservations are held and the copy
  * would have faulted (drop them, copy again, reserve again); -EFAULT for
  * memory that cannot be read.
  */
-int ww_reserve_copy_from_user(struct ww_reserve *r, void *dst,
-			      const void __user *src, size_t len)
+int nvlf_reserve_copy_from_user(struct nvlf_reserve *r, void *dst,
+				const void __user *src, size_t len)
 {
 	unsigned long left;
 
-	if (!ww_reserve_held(r) || ww_reserve_naive(r))
+	if (!nvlf_reserve_held(r) || nvlf_reserve_naive(r))
 		return copy_from_user(dst, src, len) ? -EFAULT : 0;
 
 	if (!access_ok(src, len))
@@ -250,27 +250,27 @@ int ww_reserve_copy_from_user(struct ww_reserve *r, void *dst,
 	if (!left)
 		return 0;
 	nvlf_count(r->stats->would_fault);
-	return WW_RESERVE_WOULD_FAULT;
+	return NVLF_RESERVE_WOULD_FAULT;
 }
 
 /**
- * ww_reserve_copy_to_user - copy to user memory near reservations
+ * nvlf_reserve_copy_to_user - copy to user memory near reservations
  * @r: the set whose reservations may be held
  * @dst: user destination
  * @src: kernel source
  * @len: bytes
  *
- * As ww_reserve_copy_from_user(), in the other direction.
+ * As nvlf_reserve_copy_from_user(), in the other direction.
  *
- * Return: 0; WW_RESERVE_WOULD_FAULT if reservations are held and the copy
+ * Return: 0; NVLF_RESERVE_WOULD_FAULT if reservations are held and the copy
  * would have faulted; -EFAULT for memory that cannot be written.
  */
-int ww_reserve_copy_to_user(struct ww_reserve *r, void __user *dst,
-			    const void *src, size_t len)
+int nvlf_reserve_copy_to_user(struct nvlf_reserve *r, void __user *dst,
+			      const void *src, size_t len)
 {
 	unsigned long left;
 
-	if (!ww_reserve_held(r) || ww_reserve_naive(r))
+	if (!nvlf_reserve_held(r) || nvlf_reserve_naive(r))
 		return copy_to_user(dst, src, len) ? -EFAULT : 0;
 
 	if (!access_ok(dst, len))
@@ -281,5 +281,5 @@ int ww_reserve_copy_to_user(struct ww_reserve *r, void __user *dst,
 	if (!left)
 		return 0;
 	nvlf_count(r->stats->would_fault);
-	return WW_RESERVE_WOULD_FAULT;
+	return NVLF_RESERVE_WOULD_FAULT;
 }

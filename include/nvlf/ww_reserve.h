@@ -15,32 +15,32 @@
 struct dma_resv;
 
 /**
- * struct ww_reserve_stats - what the reservation helpers count
+ * struct nvlf_reserve_stats - what the reservation helpers count
  * @backoffs: -EDEADLK: every reservation dropped, the contended one taken
  *	with the slow path
  * @would_fault: user copies refused because reservations were held and
  *	the memory was not present
  */
-struct ww_reserve_stats {
+struct nvlf_reserve_stats {
 	unsigned long backoffs;
 	unsigned long would_fault;
 };
 
 /**
- * struct ww_reserve - a set of reservations taken under one ww ticket
+ * struct nvlf_reserve - a set of reservations taken under one ww ticket
  * @ticket: the acquire context, live between lock_all and unlock_all
  * @objs: the reservation objects, filled in by the caller after
- *	ww_reserve_init(); the same object twice is an error
+ *	nvlf_reserve_init(); the same object twice is an error
  * @held: bitmap, bit i set while objs[i] is locked by us
  * @count: number of entries in @objs
  * @nheld: number of bits set in @held
- * @dup: on -EINVAL from ww_reserve_lock_all(), the index of the duplicate
+ * @dup: on -EINVAL from nvlf_reserve_lock_all(), the index of the duplicate
  * @interruptible: wait for reservations interruptibly
  * @naive: test builds only (NVLF_NAIVE_MODE): user copies ignore the
  *	reservations, reproducing the pre-fix pattern for tests
  * @stats: per-CPU counters to update, never NULL
  */
-struct ww_reserve {
+struct nvlf_reserve {
 	struct ww_acquire_ctx ticket;
 	struct dma_resv **objs;
 	unsigned long *held;
@@ -49,7 +49,7 @@ struct ww_reserve {
 	unsigned int dup;
 	bool interruptible;
 	bool naive;
-	struct ww_reserve_stats __percpu *stats;
+	struct nvlf_reserve_stats __percpu *stats;
 };
 
 /*
@@ -57,28 +57,28 @@ struct ww_reserve {
  * Positive, so that no errno a driver step returns (-EAGAIN included) can
  * be taken for it.
  */
-#define WW_RESERVE_WOULD_FAULT 1
+#define NVLF_RESERVE_WOULD_FAULT 1
 
-int ww_reserve_init(struct ww_reserve *r, unsigned int count,
-		    bool interruptible,
-		    struct ww_reserve_stats __percpu *stats);
-void ww_reserve_fini(struct ww_reserve *r);
-int ww_reserve_lock_all(struct ww_reserve *r);
-void ww_reserve_unlock_all(struct ww_reserve *r);
+int nvlf_reserve_init(struct nvlf_reserve *r, unsigned int count,
+		      bool interruptible,
+		      struct nvlf_reserve_stats __percpu *stats);
+void nvlf_reserve_fini(struct nvlf_reserve *r);
+int nvlf_reserve_lock_all(struct nvlf_reserve *r);
+void nvlf_reserve_unlock_all(struct nvlf_reserve *r);
 
-int ww_reserve_copy_from_user(struct ww_reserve *r, void *dst,
-			      const void __user *src, size_t len);
-int ww_reserve_copy_to_user(struct ww_reserve *r, void __user *dst,
-			    const void *src, size_t len);
+int nvlf_reserve_copy_from_user(struct nvlf_reserve *r, void *dst,
+				const void __user *src, size_t len);
+int nvlf_reserve_copy_to_user(struct nvlf_reserve *r, void __user *dst,
+			      const void *src, size_t len);
 
 /**
- * ww_reserve_held - whether any reservation of @r is held
+ * nvlf_reserve_held - whether any reservation of @r is held
  * @r: the set
  *
- * Return: true between a successful ww_reserve_lock_all() and
- * ww_reserve_unlock_all().
+ * Return: true between a successful nvlf_reserve_lock_all() and
+ * nvlf_reserve_unlock_all().
  */
-static inline bool ww_reserve_held(const struct ww_reserve *r)
+static inline bool nvlf_reserve_held(const struct nvlf_reserve *r)
 {
 	return r->nheld != 0;
 }

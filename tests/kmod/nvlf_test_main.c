@@ -13,9 +13,8 @@
  * user memory touched while reserved, except with faults disabled).  The
  * other ioctls take at most one reservation, never with user memory
  * touched under it -- except BO_HOLD in naive mode, whose whole point is
- * to break the rule so that tests can show they catch it.  The fault
- * injection setting is read and written under nvlf_inject_lock, which is
- * innermost and never held across anything else.
+ * to break the rule so that tests can show they catch it.  BOs, TTM,
+ * the fences and the fault injection are in nvlf_test_ttm.c.
  */
 
 #define pr_fmt(fmt) "nvlf_test: " fmt
@@ -51,9 +50,10 @@
 #include <drm/ttm/ttm_bo_driver.h>
 #endif
 
-#include <nvlf/pushbuf.h>
+#include <nvlf/pushbuf_engine.h>
 #include <nvlf/stats.h>
 #include "nvlf_test_drm.h"
+#include "nvlf_test_ttm.h"
 
 static bool naive;
 module_param(naive, bool, 0644);
@@ -71,40 +71,18 @@ static uint exec_delay_us;
 module_param(exec_delay_us, uint, 0644);
 MODULE_PARM_DESC(exec_delay_us, "Time a job takes to \"execute\" (its fence signals then)");
 
-static uint move_delay_us;
-module_param(move_delay_us, uint, 0644);
-MODULE_PARM_DESC(move_delay_us, "Time a BO move takes (> 0: pipelined moves)");
-
 /* Address space sizes of the two placements, in pages. */
 #define NVLF_VRAM_PAGES (256UL << (20 - PAGE_SHIFT))
 #define NVLF_GART_PAGES (512UL << (20 - PAGE_SHIFT))
 #define NVLF_MAX_CHANNELS 64
-
-struct nvlf_dev {
-	struct drm_device drm;
-	struct ttm_device bdev;
-	u64 fence_context;
-	atomic64_t fence_seqno;
-	spinlock_t fence_lock;	/* protects the fences' signalling */
-};
-
-struct nvlf_bo {
-	struct ttm_buffer_object tbo;
-	struct ttm_place places[3];
-	struct ttm_placement placement;
-	u32 valid_domains;
-};
 
 struct nvlf_file {
 	struct mutex lock;	/* protects channels */
 	DECLARE_BITMAP(channels, NVLF_MAX_CHANNELS);
 };
 
-static DEFINE_PER_CPU(unsigned long, nvlf_live_bos);
-static DEFINE_PER_CPU(unsigned long, nvlf_moves);
 static DEFINE_PER_CPU(unsigned long, nvlf_holds);
 static DEFINE_PER_CPU(struct nvlf_pb_stats, nvlf_pb_stats);
-static struct workqueue_struct *nvlf_wq;
 static struct platform_device *nvlf_pdev;
 static struct nvlf_dev *nvlf_the_dev;
 static struct dentry *nvlf_debugfs;
@@ -123,292 +101,6 @@ static const struct nvlf_stat nvlf_test_stats[] = {
 	{ "ww_would_fault", &nvlf_pb_stats.ww.would_fault },
 	{ }
 };
-
-static struct nvlf_dev *to_nvlf(struct drm_device *drm)
-{
-	return container_of(drm, struct nvlf_dev, drm);
-}
-
-static struct nvlf_bo *to_nvlf_bo(struct ttm_buffer_object *tbo)
-{
-	return container_of(tbo, struct nvlf_bo, tbo);
-}
-
-static struct nvlf_bo *gem_to_nvlf_bo(struct drm_gem_object *gem)
-{
-	return to_nvlf_bo(container_of(gem, struct ttm_buffer_object, base));
-}
-
-/* ---------------------------------------------------------------------
- * Fences: a "GPU" that finishes after a delay.
- */
-struct nvlf_fence {
-	struct dma_fence base;
-	struct delayed_work work;
-};
-
-static const char *nvlf_fence_driver(struct dma_fence *f)
-{
-	return "nvlf_test";
-}
-
-static const char *nvlf_fence_timeline(struct dma_fence *f)
-{
-	return "job";
-}
-
-static const struct dma_fence_ops nvlf_fence_ops = {
-	.get_driver_name = nvlf_fence_driver,
-	.get_timeline_name = nvlf_fence_timeline,
-};
-
-static void nvlf_fence_work(struct work_struct *w)
-{
-	struct nvlf_fence *f = container_of(to_delayed_work(w),
-					    struct nvlf_fence, work);
-
-	dma_fence_signal(&f->base);
-	dma_fence_put(&f->base);
-}
-
-/* A fence that signals after @delay_us; NULL when out of memory. */
-static struct dma_fence *nvlf_fence_create(struct nvlf_dev *nd, uint delay_us)
-{
-	struct nvlf_fence *f = kzalloc(sizeof(*f), GFP_KERNEL);
-
-	if (!f)
-		return NULL;
-	dma_fence_init(&f->base, &nvlf_fence_ops, &nd->fence_lock,
-		       nd->fence_context, atomic64_inc_return(&nd->fence_seqno));
-	if (!delay_us) {
-		dma_fence_signal(&f->base);
-		return &f->base;
-	}
-	INIT_DELAYED_WORK(&f->work, nvlf_fence_work);
-	dma_fence_get(&f->base);	/* for the work */
-	queue_delayed_work(nvlf_wq, &f->work, usecs_to_jiffies(delay_us));
-	return &f->base;
-}
-
-/* ---------------------------------------------------------------------
- * Fault injection (DRM_IOCTL_NVLF_TEST_INJECT): one setting per device.
- */
-static DEFINE_SPINLOCK(nvlf_inject_lock);
-static struct drm_nvlf_test_inject nvlf_inject_cfg;
-
-/* The error step @step returns at occurrence @k, or 0 to let it run. */
-static int nvlf_inject(u32 step, u32 k)
-{
-	struct drm_nvlf_test_inject *c = &nvlf_inject_cfg;
-	int err = 0;
-
-	spin_lock(&nvlf_inject_lock);
-	if (c->step == step &&
-	    (c->index == NVLF_TEST_INDEX_ANY || c->index == k) &&
-	    (!c->times || c->fired < c->times)) {
-		c->fired++;
-		err = c->error;
-	}
-	spin_unlock(&nvlf_inject_lock);
-
-	/* As if a signal had interrupted the step's wait. */
-	if (err == -ERESTARTSYS)
-		send_sig(SIGUSR2, current, 0);
-	return err;
-}
-
-static int nvlf_ioctl_inject(struct drm_device *drm, void *data,
-			     struct drm_file *file)
-{
-	struct drm_nvlf_test_inject *req = data;
-	u32 fired;
-
-	if (req->step > NVLF_TEST_STEP_POPULATE || req->error > 0 ||
-	    req->error < -MAX_ERRNO || req->pad)
-		return -EINVAL;
-	spin_lock(&nvlf_inject_lock);
-	fired = nvlf_inject_cfg.fired;
-	nvlf_inject_cfg = *req;
-	nvlf_inject_cfg.fired = 0;
-	spin_unlock(&nvlf_inject_lock);
-	req->fired = fired;
-	return 0;
-}
-
-/* ---------------------------------------------------------------------
- * TTM: three placements of the same system pages.
- */
-static u32 nvlf_mem_type(u32 domain)
-{
-	if (domain & NOUVEAU_GEM_DOMAIN_VRAM)
-		return TTM_PL_VRAM;
-	if (domain & NOUVEAU_GEM_DOMAIN_GART)
-		return TTM_PL_TT;
-	return TTM_PL_SYSTEM;
-}
-
-static u32 nvlf_domain_of(u32 mem_type)
-{
-	switch (mem_type) {
-	case TTM_PL_VRAM:
-		return NOUVEAU_GEM_DOMAIN_VRAM;
-	case TTM_PL_TT:
-		return NOUVEAU_GEM_DOMAIN_GART;
-	default:
-		return NOUVEAU_GEM_DOMAIN_CPU;
-	}
-}
-
-/* Place @bo in @domain only. */
-static void nvlf_bo_place(struct nvlf_bo *bo, u32 domain)
-{
-	memset(bo->places, 0, sizeof(bo->places));
-	bo->places[0].mem_type = nvlf_mem_type(domain);
-	bo->placement.num_placement = 1;
-	bo->placement.placement = bo->places;
-#ifndef NVLF_HAVE_TTM_PL_FLAG_DESIRED
-	bo->placement.num_busy_placement = 1;
-	bo->placement.busy_placement = bo->places;
-#endif
-}
-
-static struct ttm_tt *nvlf_tt_create(struct ttm_buffer_object *tbo,
-				     u32 page_flags)
-{
-	struct ttm_tt *tt = kzalloc(sizeof(*tt), GFP_KERNEL);
-
-	if (tt && ttm_tt_init(tt, tbo, page_flags, ttm_cached, 0)) {
-		kfree(tt);
-		return NULL;
-	}
-	return tt;
-}
-
-/* Allocate the pages of a BO, unless the test injects a failure. */
-static int nvlf_tt_populate(struct ttm_device *bdev, struct ttm_tt *tt,
-			    struct ttm_operation_ctx *ctx)
-{
-	int err = nvlf_inject(NVLF_TEST_STEP_POPULATE, 0);
-
-	return err ? err : ttm_pool_alloc(&bdev->pool, tt, ctx);
-}
-
-static void nvlf_tt_unpopulate(struct ttm_device *bdev, struct ttm_tt *tt)
-{
-	ttm_pool_free(&bdev->pool, tt);
-}
-
-static void nvlf_tt_destroy(struct ttm_device *bdev, struct ttm_tt *tt)
-{
-	ttm_tt_fini(tt);
-	kfree(tt);
-}
-
-static void nvlf_evict_flags(struct ttm_buffer_object *tbo,
-			     struct ttm_placement *placement)
-{
-	static const struct ttm_place sys = { .mem_type = TTM_PL_SYSTEM };
-
-	placement->num_placement = 1;
-	placement->placement = &sys;
-#ifndef NVLF_HAVE_TTM_PL_FLAG_DESIRED
-	placement->num_busy_placement = 1;
-	placement->busy_placement = &sys;
-#endif
-}
-
-/*
- * Every placement uses the BO's own ttm_tt pages, so a move copies
- * nothing.  With move_delay_us it is pipelined: a fence stands for the
- * copy, and CPU faults must wait for it.
- */
-static int nvlf_move(struct ttm_buffer_object *tbo, bool evict,
-		     struct ttm_operation_ctx *ctx, struct ttm_resource *new_mem,
-		     struct ttm_place *hop)
-{
-	struct nvlf_dev *nd = container_of(tbo->bdev, struct nvlf_dev, bdev);
-	uint delay = READ_ONCE(move_delay_us);
-	struct dma_fence *fence;
-	int ret;
-
-	nvlf_count(nvlf_moves);
-	if (!tbo->resource || !delay) {
-		ttm_bo_move_null(tbo, new_mem);
-		return 0;
-	}
-
-	ret = dma_resv_reserve_fences(tbo->base.resv, 1);
-	if (ret)
-		return ret;
-	fence = nvlf_fence_create(nd, delay);
-	if (!fence)
-		return -ENOMEM;
-	ret = ttm_bo_move_accel_cleanup(tbo, fence, evict, false, new_mem);
-	dma_fence_put(fence);
-	return ret;
-}
-
-static int nvlf_io_mem_reserve(struct ttm_device *bdev,
-			       struct ttm_resource *mem)
-{
-	mem->bus.is_iomem = false;
-	mem->bus.caching = ttm_cached;
-	return 0;
-}
-
-static struct ttm_device_funcs nvlf_ttm_funcs = {
-	.ttm_tt_create = nvlf_tt_create,
-	.ttm_tt_populate = nvlf_tt_populate,
-	.ttm_tt_unpopulate = nvlf_tt_unpopulate,
-	.ttm_tt_destroy = nvlf_tt_destroy,
-	.eviction_valuable = ttm_bo_eviction_valuable,
-	.evict_flags = nvlf_evict_flags,
-	.move = nvlf_move,
-	.io_mem_reserve = nvlf_io_mem_reserve,
-};
-
-/* ---------------------------------------------------------------------
- * GEM objects.
- */
-static void nvlf_gem_free(struct drm_gem_object *gem)
-{
-#ifdef NVLF_HAVE_TTM_BO_FINI
-	ttm_bo_fini(&gem_to_nvlf_bo(gem)->tbo);
-#else
-	ttm_bo_put(&gem_to_nvlf_bo(gem)->tbo);
-#endif
-}
-
-static const struct drm_gem_object_funcs nvlf_gem_funcs = {
-	.free = nvlf_gem_free,
-	.mmap = drm_gem_ttm_mmap,
-};
-
-static void nvlf_bo_destroy(struct ttm_buffer_object *tbo)
-{
-	struct nvlf_bo *bo = to_nvlf_bo(tbo);
-
-	drm_gem_object_release(&tbo->base);
-	kfree(bo);
-	this_cpu_dec(nvlf_live_bos);
-}
-
-static u64 nvlf_bo_offset(struct nvlf_bo *bo)
-{
-	return (u64)bo->tbo.resource->start << PAGE_SHIFT;
-}
-
-static void nvlf_bo_info(struct nvlf_bo *bo, u32 handle,
-			 struct drm_nouveau_gem_info *info)
-{
-	info->handle = handle;
-	info->domain = nvlf_domain_of(bo->tbo.resource->mem_type);
-	info->size = bo->tbo.base.size;
-	info->offset = nvlf_bo_offset(bo);
-	info->map_handle = drm_vma_node_offset_addr(&bo->tbo.base.vma_node);
-	info->tile_mode = 0;
-	info->tile_flags = 0;
-}
 
 /* ---------------------------------------------------------------------
  * The GEM_PUSHBUF steps for the shared engine.

@@ -5,8 +5,8 @@
  * reserve, validate, relocate, submit, unreserve, write back); a driver
  * supplies what its hardware needs through struct nvlf_pb_ops.
  */
-#ifndef NVLF_PUSHBUF_H
-#define NVLF_PUSHBUF_H
+#ifndef NVLF_PUSHBUF_ENGINE_H
+#define NVLF_PUSHBUF_ENGINE_H
 
 #include <linux/percpu.h>
 #include <linux/types.h>
@@ -106,7 +106,7 @@ struct nvlf_pb_stats {
 	unsigned long reloc_slowpath;
 	unsigned long presumed_written;
 	unsigned long presumed_swallowed;
-	struct ww_reserve_stats ww;
+	struct nvlf_reserve_stats ww;
 };
 
 /**
@@ -153,7 +153,7 @@ struct nvlf_pb_job {
 	struct drm_nouveau_gem_pushbuf_bo *bo;
 	struct drm_nouveau_gem_pushbuf_reloc *reloc;
 	struct nvlf_pb_buf *buf;
-	struct ww_reserve wwr;
+	struct nvlf_reserve wwr;
 	bool copied_in;
 	bool need_relocs;
 	bool write_back;
@@ -176,4 +176,4 @@ int nvlf_pushbuf_run(struct nvlf_pb_job *job);
 int nvlf_pushbuf_wr32(struct nvlf_pb_job *job, unsigned int i, u64 offset,
 		      u32 value);
 
-#endif /* NVLF_PUSHBUF_H */
+#endif /* NVLF_PUSHBUF_ENGINE_H */
