@@ -220,4 +220,14 @@ PATH="$T/badtar:$PATH" check_fails "KSRC tree that cannot be read: says so" \
 	"cannot copy the ttm and nouveau sources from $T/trees/good \\(tar: ./drivers: Cannot open: Permission denied\\); fix: check that the tree is readable" \
 	"$src" --kver "$K" --ksrc "$T/trees/good" extract "$T/x-unreadable"
 
+
+# The package version is read in one place (scripts/nvlf-version); the
+# packaging files that must state it too agree with it.
+v=$("$top/scripts/nvlf-version")
+check "version $v: packaging/nouveau-lockfix.spec and debian/changelog agree with dkms.conf" \
+	sh -c "grep -qx 'Version: *$v' '$top/packaging/nouveau-lockfix.spec' && head -n 1 '$top/debian/changelog' | grep -q '^nouveau-lockfix ($v)'"
+sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION=""/' "$top/dkms.conf" >"$T/dkms.conf"
+check_fails "nvlf-version: a dkms.conf without PACKAGE_VERSION is refused, named" \
+	"no PACKAGE_VERSION=.* line in $T/dkms.conf" "$top/scripts/nvlf-version" "$T"
+
 done_testing

@@ -39,7 +39,7 @@ small_initramfs
 trap small_initramfs_end EXIT
 rel=$top/tests/release
 name=nouveau-lockfix
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+version=$("$top/scripts/nvlf-version")
 # The line whose point-release upgrade is tested (the issue's scenario).
 upgrade_line=${NVLF_UPGRADE_LINE:-6.12-deb13}
 # The guests' checks that only our modules pass.

@@ -20,7 +20,7 @@ P=$NVLF_TEST_TMP/packaging
 rm -rf "$P"
 mkdir -p "$P"
 name=nouveau-lockfix
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+version=$(scripts/nvlf-version)
 # This machine's kernel lines, resolved now (tests/kernels.sh)
 K1=$(nvlf_kernel 6.12-deb12 amd64)
 K2=$(nvlf_kernel 6.1 amd64)

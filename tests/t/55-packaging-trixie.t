@@ -20,7 +20,7 @@ mkdir -p "$P"
 rel=$top/tests/release
 r=trixie
 name=nouveau-lockfix
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+version=$("$top/scripts/nvlf-version")
 clone=/root/$name
 
 if ! "$rel/root" "$r" run test -d "$clone" </dev/null 2>/dev/null; then
