@@ -8,12 +8,7 @@
  * lines: 7.2 7.3
  * part: ttm
  */
-/* v6.3 merged ttm_bo_api.h into ttm_bo.h: the probe must not fail for that */
-#if __has_include("drm/ttm/ttm_bo.h")
-#include <drm/ttm/ttm_bo.h>
-#else
-#include <drm/ttm/ttm_bo_api.h>
-#endif
+#include "ttm_bo_any.h"
 
 int nvlf_probe(struct ttm_buffer_object *bo, struct ttm_operation_ctx *ctx)
 {
