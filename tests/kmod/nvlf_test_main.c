@@ -325,11 +325,15 @@ static int nvlf_ioctl_gem_new(struct drm_device *drm, void *data,
 	return ret;
 }
 
-static int nvlf_ioctl_gem_info(struct drm_device *drm, void *data,
-			       struct drm_file *file)
+/*
+ * Look @handle up and run @op on its BO with the reservation held (taken
+ * interruptibly): GEM_INFO, BO_MOVE and BO_HOLD.
+ */
+static int nvlf_with_reserved(struct drm_file *file, u32 handle,
+			      int (*op)(struct nvlf_bo *bo, void *req),
+			      void *req)
 {
-	struct drm_nouveau_gem_info *req = data;
-	struct drm_gem_object *gem = drm_gem_object_lookup(file, req->handle);
+	struct drm_gem_object *gem = drm_gem_object_lookup(file, handle);
 	struct nvlf_bo *bo;
 	int ret;
 
@@ -338,11 +342,27 @@ static int nvlf_ioctl_gem_info(struct drm_device *drm, void *data,
 	bo = gem_to_nvlf_bo(gem);
 	ret = ttm_bo_reserve(&bo->tbo, true, false, NULL);
 	if (!ret) {
-		nvlf_bo_info(bo, req->handle, req);
+		ret = op(bo, req);
 		ttm_bo_unreserve(&bo->tbo);
 	}
 	drm_gem_object_put(gem);
 	return ret;
+}
+
+static int nvlf_gem_info_op(struct nvlf_bo *bo, void *data)
+{
+	struct drm_nouveau_gem_info *req = data;
+
+	nvlf_bo_info(bo, req->handle, req);
+	return 0;
+}
+
+static int nvlf_ioctl_gem_info(struct drm_device *drm, void *data,
+			       struct drm_file *file)
+{
+	struct drm_nouveau_gem_info *req = data;
+
+	return nvlf_with_reserved(file, req->handle, nvlf_gem_info_op, req);
 }
 
 static int nvlf_ioctl_cpu_prep(struct drm_device *drm, void *data,
@@ -412,26 +432,48 @@ static int nvlf_ioctl_pushbuf(struct drm_device *drm, void *data,
 	return ret;
 }
 
+static int nvlf_bo_move_op(struct nvlf_bo *bo, void *data)
+{
+	struct drm_nvlf_test_bo_move *req = data;
+	struct ttm_operation_ctx ctx = { .interruptible = true };
+	int ret;
+
+	nvlf_bo_place(bo, req->domain);
+	ret = ttm_bo_validate(&bo->tbo, &bo->placement, &ctx);
+	req->offset = nvlf_bo_offset(bo);
+	return ret;
+}
+
 static int nvlf_ioctl_bo_move(struct drm_device *drm, void *data,
 			      struct drm_file *file)
 {
 	struct drm_nvlf_test_bo_move *req = data;
-	struct ttm_operation_ctx ctx = { .interruptible = true };
-	struct drm_gem_object *gem = drm_gem_object_lookup(file, req->handle);
-	struct nvlf_bo *bo;
-	int ret;
 
-	if (!gem)
-		return -ENOENT;
-	bo = gem_to_nvlf_bo(gem);
-	ret = ttm_bo_reserve(&bo->tbo, true, false, NULL);
-	if (!ret) {
-		nvlf_bo_place(bo, req->domain);
-		ret = ttm_bo_validate(&bo->tbo, &bo->placement, &ctx);
-		req->offset = nvlf_bo_offset(bo);
-		ttm_bo_unreserve(&bo->tbo);
-	}
-	drm_gem_object_put(gem);
+	return nvlf_with_reserved(file, req->handle, nvlf_bo_move_op, req);
+}
+
+/*
+ * Hold the reservation for req->ms.  @req is drm_ioctl()'s kernel copy:
+ * it is copied out to user space after we return, with the reservation
+ * released.
+ */
+static int nvlf_bo_hold_op(struct nvlf_bo *bo, void *data)
+{
+	struct drm_nvlf_test_bo_hold *req = data;
+	u32 __user *touch = u64_to_user_ptr(req->touch);
+	u32 mark = 0x4e564c46;	/* "NVLF" */
+	unsigned long left;
+	int ret = 0;
+
+	req->reserved_ns = ktime_get_ns();
+	nvlf_count(nvlf_holds);
+	left = msleep_interruptible(req->ms);
+	/* Naive only: the pre-fix pattern, user memory while reserved. */
+	if (READ_ONCE(naive) && touch && copy_to_user(touch, &mark, sizeof(mark)))
+		ret = -EFAULT;
+	req->released_ns = ktime_get_ns();
+	if (!ret && left)
+		ret = -EINTR;
 	return ret;
 }
 
@@ -439,36 +481,8 @@ static int nvlf_ioctl_bo_hold(struct drm_device *drm, void *data,
 			      struct drm_file *file)
 {
 	struct drm_nvlf_test_bo_hold *req = data;
-	struct drm_gem_object *gem = drm_gem_object_lookup(file, req->handle);
-	u32 __user *touch = u64_to_user_ptr(req->touch);
-	struct nvlf_bo *bo;
-	u32 mark = 0x4e564c46;	/* "NVLF" */
-	unsigned long left;
-	int ret;
 
-	if (!gem)
-		return -ENOENT;
-	bo = gem_to_nvlf_bo(gem);
-	ret = ttm_bo_reserve(&bo->tbo, true, false, NULL);
-	if (!ret) {
-		/*
-		 * @req is drm_ioctl()'s kernel copy: it is copied out to user
-		 * space after we return, with the reservation released.
-		 */
-		req->reserved_ns = ktime_get_ns();
-		nvlf_count(nvlf_holds);
-		left = msleep_interruptible(req->ms);
-		/* Naive only: the pre-fix pattern, user memory while reserved. */
-		if (READ_ONCE(naive) && touch && copy_to_user(touch, &mark,
-							      sizeof(mark)))
-			ret = -EFAULT;
-		req->released_ns = ktime_get_ns();
-		ttm_bo_unreserve(&bo->tbo);
-		if (!ret && left)
-			ret = -EINTR;
-	}
-	drm_gem_object_put(gem);
-	return ret;
+	return nvlf_with_reserved(file, req->handle, nvlf_bo_hold_op, req);
 }
 
 #define NVLF_IOCTL(n, f) DRM_IOCTL_DEF_DRV(n, f, DRM_RENDER_ALLOW)
