@@ -5,7 +5,8 @@
  *
  * Usage: drm_dumb [-x OFFSET] [/dev/dri/cardN]
  *
- * Steps (each one is a TAP test point, plan printed first):
+ * Steps (each one is a TAP test point; the plan comes after the last; a
+ * fatal step ends the run there):
  *   1  open the card
  *   2  DRM_IOCTL_MODE_CREATE_DUMB (256x256x32 -> 64 pages)
  *   3  DRM_IOCTL_MODE_MAP_DUMB
@@ -26,7 +27,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +41,11 @@
 #include <drm.h>
 #include <drm_mode.h>
 
+#include "tap.h"
+
 #define DUMB_WIDTH	256
 #define DUMB_HEIGHT	256
 #define DUMB_BPP	32
-#define NTESTS		10
 
 /* child exit status bits, decoded by the parent into test points 6..8 */
 #define CHILD_INHERITED_BAD	0x01
@@ -54,54 +55,12 @@
 
 enum pattern { PATTERN_A, PATTERN_B };
 
-static unsigned int test_num;
-static unsigned int failures;
-
-static void tap(int ok, const char *fmt, ...)
+/* The end after a fatal step: the steps after it are not run. */
+static int stop_here(const char *why)
 {
-	va_list ap;
-
-	test_num++;
-	if (!ok)
-		failures++;
-	printf("%sok %u - ", ok ? "" : "not ", test_num);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-/* report the remaining test points as failed after a fatal step */
-static void skip_rest(const char *why)
-{
-	static const char *const names[NTESTS] = {
-		"open device",
-		"create dumb buffer",
-		"map dumb buffer (get mmap offset)",
-		"mmap and write pattern A over every page",
-		"re-mmap and read pattern A back",
-		"child: inherited mapping shows parent's pattern",
-		"child: fresh mapping shows parent's pattern",
-		"child: wrote pattern B and exited with status 0",
-		"parent sees child's pattern through its own mapping",
-		"destroy dumb buffer",
-	};
-
-	while (test_num < NTESTS)
-		tap(0, "%s (not run: %s)", names[test_num], why);
+	diag("drm_dumb: the remaining steps not run: %s", why);
+	tap_done();
+	return 1;
 }
 
 /* 32-bit word @idx of a pattern: distinct on every page and every word */
@@ -256,16 +215,13 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		path = argv[optind];
 
-	printf("1..%d\n", NTESTS);
-	fflush(stdout);
-
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* 1: open */
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	tap(fd >= 0, "open %s%s%s", path, fd < 0 ? ": " : "",
 	    fd < 0 ? strerror(errno) : "");
 	if (fd < 0) {
-		skip_rest("no device");
-		return 1;
+		return stop_here("no device");
 	}
 	ver = drmGetVersion(fd);
 	if (ver) {
@@ -279,8 +235,7 @@ int main(int argc, char **argv)
 	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create)) {
 		tap(0, "create dumb buffer %ux%ux%u: %s", DUMB_WIDTH,
 		    DUMB_HEIGHT, DUMB_BPP, strerror(errno));
-		skip_rest("no buffer");
-		return 1;
+		return stop_here("no buffer");
 	}
 	size = create.size;
 	ok = size >= min_size && create.pitch >= DUMB_WIDTH * DUMB_BPP / 8 &&
@@ -291,16 +246,14 @@ int main(int argc, char **argv)
 	if (!ok) {
 		diag("expected size >= %zu, pitch >= %u, handle != 0",
 		     min_size, DUMB_WIDTH * DUMB_BPP / 8);
-		skip_rest("bad buffer");
-		return 1;
+		return stop_here("bad buffer");
 	}
 
 	/* 3: map (fake offset) */
 	mreq.handle = create.handle;
 	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &mreq)) {
 		tap(0, "map dumb buffer: %s", strerror(errno));
-		skip_rest("no mmap offset");
-		return 1;
+		return stop_here("no mmap offset");
 	}
 	tap(1, "map dumb buffer: mmap offset 0x%" PRIx64, (uint64_t)mreq.offset);
 
@@ -308,8 +261,7 @@ int main(int argc, char **argv)
 	map = map_buffer(fd, mreq.offset, size);
 	if (map == MAP_FAILED) {
 		tap(0, "mmap #1: %s", strerror(errno));
-		skip_rest("mmap failed");
-		return 1;
+		return stop_here("mmap failed");
 	}
 	fill(map, size, PATTERN_A);
 	ok = !munmap((void *)map, size);
@@ -320,8 +272,7 @@ int main(int argc, char **argv)
 	map = map_buffer(fd, mreq.offset, size);
 	if (map == MAP_FAILED) {
 		tap(0, "mmap #2: %s", strerror(errno));
-		skip_rest("mmap failed");
-		return 1;
+		return stop_here("mmap failed");
 	}
 	if (inject >= 0) {
 		if ((unsigned long long)inject >= size) {
@@ -341,8 +292,7 @@ int main(int argc, char **argv)
 	pid = fork();
 	if (pid < 0) {
 		tap(0, "fork: %s", strerror(errno));
-		skip_rest("fork failed");
-		return 1;
+		return stop_here("fork failed");
 	}
 	if (pid == 0) {
 		int st = child(fd, mreq.offset, size, map);
@@ -352,8 +302,7 @@ int main(int argc, char **argv)
 	}
 	if (waitpid(pid, &wstatus, 0) != pid) {
 		tap(0, "waitpid: %s", strerror(errno));
-		skip_rest("lost the child");
-		return 1;
+		return stop_here("lost the child");
 	}
 	if (WIFEXITED(wstatus)) {
 		int st = WEXITSTATUS(wstatus);
@@ -389,6 +338,7 @@ int main(int argc, char **argv)
 	    ok ? "" : strerror(errno));
 	close(fd);
 
-	diag("drm_dumb: %u of %u test points failed", failures, test_num);
-	return failures ? 1 : 0;
+	diag("drm_dumb: %u of %u test points failed", tap_failures(),
+	     tap_points());
+	return tap_done();
 }

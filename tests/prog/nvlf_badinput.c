@@ -17,16 +17,24 @@
  * buffers without VRAM or GART in their valid domains (-EINVAL), and a
  * thread that unmaps the relocation array while jobs are submitted (0 or
  * -EFAULT, nothing else).  The table of cases and results is printed as
- * TAP comments at the end.
+ * TAP comments at the end, after which comes the plan.
  *
  * Exit status: 0 if every point passed, 1 otherwise, 2 on usage errors.
  */
-#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
-#endif
-#include "nvlf_common.h"
+#include "testlib.h"
 
-#include <getopt.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #define BO_PAGES	4
 #define BIG_OFFSET	0x10000000ull	/* added to make a presumed offset wrong */
@@ -88,6 +96,26 @@ static int refresh_bos(char *msg, size_t len)
 }
 
 /*
+ * B's word 0 as relocation @r must have left it, A being where GEM_INFO
+ * says, into *@want, and what it holds into *@got; -1 (@msg) if GEM_INFO
+ * fails.
+ */
+static int reloc_word(const struct drm_nouveau_gem_pushbuf_reloc *r,
+		      uint32_t *want, uint32_t *got, char *msg, size_t len)
+{
+	struct drm_nouveau_gem_pushbuf_bo_presumed real;
+
+	if (refresh_bos(msg, len))
+		return -1;
+	real.valid = 0;
+	real.domain = bo_a.domain;
+	real.offset = bo_a.offset;
+	*want = reloc_value(r, &real);
+	*got = map_b[0];
+	return 0;
+}
+
+/*
  * Check what a job built by job_init(wrong=true) did, from the presumed
  * entry @a as it is after the call: written back with A's real place and
  * B's word 0 relocated.  1 if so; what was seen in @msg.
@@ -96,16 +124,10 @@ static int check_relocated(const struct drm_nouveau_gem_pushbuf_bo *a,
 			   const struct drm_nouveau_gem_pushbuf_reloc *r,
 			   char *msg, size_t len)
 {
-	struct drm_nouveau_gem_pushbuf_bo_presumed real;
 	uint32_t want, got;
 
-	if (refresh_bos(msg, len))
+	if (reloc_word(r, &want, &got, msg, len))
 		return 0;
-	real.valid = 0;
-	real.domain = bo_a.domain;
-	real.offset = bo_a.offset;
-	want = reloc_value(r, &real);
-	got = map_b[0];
 	snprintf(msg, len,
 		 "presumed written back: valid=%u %s offset 0x%" PRIx64 " (A is %s 0x%" PRIx64 "); B word 0 = 0x%08x (expected 0x%08x)",
 		 a->presumed.valid, domain_name(a->presumed.domain),
@@ -119,16 +141,10 @@ static int check_relocated(const struct drm_nouveau_gem_pushbuf_bo *a,
 static int check_reloc_applied(const struct drm_nouveau_gem_pushbuf_reloc *r,
 			       char *msg, size_t len)
 {
-	struct drm_nouveau_gem_pushbuf_bo_presumed real;
 	uint32_t want, got;
 
-	if (refresh_bos(msg, len))
+	if (reloc_word(r, &want, &got, msg, len))
 		return 0;
-	real.valid = 0;
-	real.domain = bo_a.domain;
-	real.offset = bo_a.offset;
-	want = reloc_value(r, &real);
-	got = map_b[0];
 	snprintf(msg, len, "B word 0 = 0x%08x (relocated value 0x%08x)", got,
 		 want);
 	return got == want;
@@ -181,74 +197,43 @@ static int run_job(struct job *j)
 	return nv_pushbuf(dev.fd, &j->req);
 }
 
-static int c_push_null(struct result *res)
-{
-	struct job j;
+/*
+ * The simple cases: a job from job_init(), up to four fields changed,
+ * each named by where it is in struct job (SET(member, value)).  Values
+ * that depend on the run are tokens: V_UNMAPPED (the page that is not
+ * mapped), V_B_SIZE_MINUS + n (B's size - n), V_CHAN_PLUS + n (our
+ * channel + n).
+ */
+#define V_UNMAPPED	(1ull << 63)
+#define V_B_SIZE_MINUS	(1ull << 62)
+#define V_CHAN_PLUS	(1ull << 61)
+#define V_TOKENS	(V_UNMAPPED | V_B_SIZE_MINUS | V_CHAN_PLUS)
 
-	(void)res;
-	job_init(&j, false);
-	j.req.push = 0;
-	return run_job(&j);
+struct change {
+	size_t off, size;	/* size 0: no change */
+	uint64_t value;
+};
+
+#define SET(member, v) { offsetof(struct job, member),			\
+	sizeof(((struct job *)0)->member), (v) }
+
+static uint64_t resolve(uint64_t v)
+{
+	if (v == V_UNMAPPED)
+		return uptr(unmapped_ptr());
+	if (v & V_B_SIZE_MINUS)
+		return bo_b.size - (v & ~V_TOKENS);
+	if (v & V_CHAN_PLUS)
+		return (uint64_t)dev.chan + (v & ~V_TOKENS);
+	return v;
 }
 
-static int c_buffers_null(struct result *res)
+/* a 32- or 64-bit field of @j (little endian: the low bytes) */
+static void job_change(struct job *j, const struct change *c)
 {
-	struct job j;
+	uint64_t v = resolve(c->value);
 
-	(void)res;
-	job_init(&j, false);
-	j.req.buffers = 0;
-	return run_job(&j);
-}
-
-static int c_relocs_null_needed(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, true);
-	j.req.relocs = 0;
-	return run_job(&j);
-}
-
-static int c_relocs_null_unneeded(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.req.relocs = 0;
-	return run_job(&j);
-}
-
-static int c_push_unmapped(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.req.push = uptr(unmapped_ptr());
-	return run_job(&j);
-}
-
-static int c_buffers_unmapped(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.req.buffers = uptr(unmapped_ptr());
-	return run_job(&j);
-}
-
-static int c_relocs_unmapped(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, true);
-	j.req.relocs = uptr(unmapped_ptr());
-	return run_job(&j);
+	memcpy((char *)j + c->off, &v, c->size);
 }
 
 /* Two relocations, the second on the page that is not mapped. */
@@ -330,31 +315,6 @@ static int c_buffers_ro_right(struct result *res)
 	munmap(ro, (size_t)page_size);
 	return rc;
 }
-
-#define COUNT_CASE(fn, field, value)				\
-static int fn(struct result *res)				\
-{								\
-	struct job j;						\
-								\
-	(void)res;						\
-	job_init(&j, true);					\
-	j.req.field = (value);					\
-	return run_job(&j);					\
-}
-
-COUNT_CASE(c_push_513, nr_push, NOUVEAU_GEM_MAX_PUSH + 1)
-COUNT_CASE(c_buffers_1025, nr_buffers, NOUVEAU_GEM_MAX_BUFFERS + 1)
-COUNT_CASE(c_relocs_1025, nr_relocs, NOUVEAU_GEM_MAX_RELOCS + 1)
-COUNT_CASE(c_push_max, nr_push, 0xffffffffu)
-COUNT_CASE(c_buffers_max, nr_buffers, 0xffffffffu)
-COUNT_CASE(c_relocs_max, nr_relocs, 0xffffffffu)
-/* the smallest counts whose size in bytes does not fit in 32 bits */
-COUNT_CASE(c_push_ovf, nr_push,
-	   (uint32_t)(0x100000000ull / sizeof(struct drm_nouveau_gem_pushbuf_push) + 1))
-COUNT_CASE(c_buffers_ovf, nr_buffers,
-	   (uint32_t)(0x100000000ull / sizeof(struct drm_nouveau_gem_pushbuf_bo) + 1))
-COUNT_CASE(c_relocs_ovf, nr_relocs,
-	   (uint32_t)(0x100000000ull / sizeof(struct drm_nouveau_gem_pushbuf_reloc) + 1))
 
 static int c_push_512(struct result *res)
 {
@@ -446,105 +406,6 @@ static int c_buffers_1024(struct result *res)
 	return rc;
 }
 
-static int c_handle_unknown(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.bo[1].handle = 0x7fff0000;
-	return run_job(&j);
-}
-
-static int c_handle_zero(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.bo[1].handle = 0;
-	return run_job(&j);
-}
-
-static int c_handle_dup(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.bo[2] = j.bo[0];
-	j.req.nr_buffers = 3;
-	return run_job(&j);
-}
-
-static int c_push_index(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.push[0].bo_index = 2;
-	return run_job(&j);
-}
-
-static int c_push_index_max(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.push[0].bo_index = 0xffffffffu;
-	return run_job(&j);
-}
-
-static int c_reloc_bo_index(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, true);
-	j.reloc[0].bo_index = 2;
-	return run_job(&j);
-}
-
-static int c_reloc_target_index(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, true);
-	j.reloc[0].reloc_bo_index = 2;
-	return run_job(&j);
-}
-
-/* Relocations are read and checked only when a presumed offset is wrong. */
-static int c_reloc_bad_unneeded(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.reloc[0].bo_index = 7;
-	j.reloc[0].reloc_bo_index = 9;
-	j.reloc[0].reloc_bo_offset = 0xfffffff0u;
-	return run_job(&j);
-}
-
-#define RELOC_OFFSET_CASE(fn, expr)				\
-static int fn(struct result *res)				\
-{								\
-	struct job j;						\
-								\
-	(void)res;						\
-	job_init(&j, true);					\
-	j.reloc[0].reloc_bo_offset = (uint32_t)(expr);		\
-	return run_job(&j);					\
-}
-
-RELOC_OFFSET_CASE(c_reloc_past_2, bo_b.size - 2)
-RELOC_OFFSET_CASE(c_reloc_past_size, bo_b.size)
-RELOC_OFFSET_CASE(c_reloc_past_max, 0xfffffffcu)
-
 static int c_reloc_last_word(struct result *res)
 {
 	struct job j;
@@ -562,50 +423,6 @@ static int c_reloc_last_word(struct result *res)
 	snprintf(res->extra, sizeof(res->extra),
 		 "last word of B = 0x%08x (expected 0x%08x)", got, want);
 	return rc;
-}
-
-static int c_valid_domains_0(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.bo[1].valid_domains = 0;
-	return run_job(&j);
-}
-
-static int c_valid_domains_cpu(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.bo[1].valid_domains = NV_CPU;
-	j.bo[1].read_domains = NV_CPU;
-	return run_job(&j);
-}
-
-static int c_channel_unknown(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.req.channel = (uint32_t)dev.chan + 0x1000;
-	return run_job(&j);
-}
-
-static int c_no_push(struct result *res)
-{
-	struct job j;
-
-	(void)res;
-	job_init(&j, false);
-	j.req.nr_push = 0;
-	j.req.push = uptr(unmapped_ptr());
-	j.req.buffers = uptr(unmapped_ptr());
-	j.req.relocs = uptr(unmapped_ptr());
-	return run_job(&j);
 }
 
 /* ------------------------------------------------ munmap race case */
@@ -699,50 +516,95 @@ static int c_munmap_race(struct result *res)
 
 #define SPECIAL 1	/* expected result computed by the case */
 
-static const struct bcase {
-	const char *name;
+/* A case: a simple one (@wrong, @set) or one of its own (@fn). */
+struct bcase {
 	int expect;
+	bool wrong;		/* job_init(wrong): relocations needed */
+	bool dup;		/* entry 2 of the buffer list a copy of entry 0 */
+	struct change set[4];
 	case_fn fn;
-} cases[] = {
-	{ "push pointer NULL", -EFAULT, c_push_null },
-	{ "buffers pointer NULL", -EFAULT, c_buffers_null },
-	{ "relocs pointer NULL, relocations needed", -EFAULT, c_relocs_null_needed },
-	{ "relocs pointer NULL, not needed (presumed right)", 0, c_relocs_null_unneeded },
-	{ "push pointer unmapped", -EFAULT, c_push_unmapped },
-	{ "buffers pointer unmapped", -EFAULT, c_buffers_unmapped },
-	{ "relocs pointer unmapped, relocations needed", -EFAULT, c_relocs_unmapped },
-	{ "relocs array running into an unmapped page", -EFAULT, c_relocs_straddle },
-	{ "buffers on a read-only page, write-back needed", SPECIAL, c_buffers_ro },
-	{ "buffers on a read-only page, presumed right", 0, c_buffers_ro_right },
-	{ "nr_push 513", -EINVAL, c_push_513 },
-	{ "nr_buffers 1025", -EINVAL, c_buffers_1025 },
-	{ "nr_relocs 1025", -EINVAL, c_relocs_1025 },
-	{ "nr_push 0xffffffff", -EINVAL, c_push_max },
-	{ "nr_buffers 0xffffffff", -EINVAL, c_buffers_max },
-	{ "nr_relocs 0xffffffff", -EINVAL, c_relocs_max },
-	{ "nr_push 0x0aaaaaab (x24 bytes > 4 GiB)", -EINVAL, c_push_ovf },
-	{ "nr_buffers 0x06666667 (x40 bytes > 4 GiB)", -EINVAL, c_buffers_ovf },
-	{ "nr_relocs 0x0924924a (x28 bytes > 4 GiB)", -EINVAL, c_relocs_ovf },
-	{ "nr_push 512 (the limit)", 0, c_push_512 },
-	{ "nr_relocs 1024 (the limit), all applied", 0, c_relocs_1024 },
-	{ "nr_buffers 1024 (the limit)", 0, c_buffers_1024 },
-	{ "unknown handle", -ENOENT, c_handle_unknown },
-	{ "handle 0", -ENOENT, c_handle_zero },
-	{ "duplicate handle", -EINVAL, c_handle_dup },
-	{ "push bo_index == nr_buffers", -EINVAL, c_push_index },
-	{ "push bo_index 0xffffffff", -EINVAL, c_push_index_max },
-	{ "reloc bo_index out of range", -EINVAL, c_reloc_bo_index },
-	{ "reloc reloc_bo_index out of range", -EINVAL, c_reloc_target_index },
-	{ "bad relocation, not needed (presumed right)", 0, c_reloc_bad_unneeded },
-	{ "reloc_bo_offset = size - 2", -EINVAL, c_reloc_past_2 },
-	{ "reloc_bo_offset = size", -EINVAL, c_reloc_past_size },
-	{ "reloc_bo_offset = 0xfffffffc", -EINVAL, c_reloc_past_max },
-	{ "reloc_bo_offset = size - 4 (last word)", 0, c_reloc_last_word },
-	{ "valid_domains 0", -EINVAL, c_valid_domains_0 },
-	{ "valid_domains CPU only", -EINVAL, c_valid_domains_cpu },
-	{ "unknown channel", -ENOENT, c_channel_unknown },
-	{ "nr_push 0, arrays unmapped (does nothing)", 0, c_no_push },
-	{ "relocs array unmapped by another thread, 3000 calls", SPECIAL, c_munmap_race },
+};
+
+static void run_case(void);
+
+#define CASE(nm, exp, ...) { .name = (nm), .fn = run_case,		\
+	.arg = &(const struct bcase){ .expect = (exp), __VA_ARGS__ } }
+/* the smallest count whose size in bytes does not fit in 32 bits */
+#define OVF(type) ((uint32_t)(0x100000000ull / sizeof(type) + 1))
+
+static const struct nvlf_part cases[] = {
+	CASE("push pointer NULL", -EFAULT, .set = { SET(req.push, 0) }),
+	CASE("buffers pointer NULL", -EFAULT, .set = { SET(req.buffers, 0) }),
+	CASE("relocs pointer NULL, relocations needed", -EFAULT, .wrong = true,
+	     .set = { SET(req.relocs, 0) }),
+	CASE("relocs pointer NULL, not needed (presumed right)", 0,
+	     .set = { SET(req.relocs, 0) }),
+	CASE("push pointer unmapped", -EFAULT, .set = { SET(req.push, V_UNMAPPED) }),
+	CASE("buffers pointer unmapped", -EFAULT,
+	     .set = { SET(req.buffers, V_UNMAPPED) }),
+	CASE("relocs pointer unmapped, relocations needed", -EFAULT,
+	     .wrong = true, .set = { SET(req.relocs, V_UNMAPPED) }),
+	CASE("relocs array running into an unmapped page", -EFAULT,
+	     .fn = c_relocs_straddle),
+	CASE("buffers on a read-only page, write-back needed", SPECIAL,
+	     .fn = c_buffers_ro),
+	CASE("buffers on a read-only page, presumed right", 0,
+	     .fn = c_buffers_ro_right),
+	CASE("nr_push 513", -EINVAL, .wrong = true,
+	     .set = { SET(req.nr_push, NOUVEAU_GEM_MAX_PUSH + 1) }),
+	CASE("nr_buffers 1025", -EINVAL, .wrong = true,
+	     .set = { SET(req.nr_buffers, NOUVEAU_GEM_MAX_BUFFERS + 1) }),
+	CASE("nr_relocs 1025", -EINVAL, .wrong = true,
+	     .set = { SET(req.nr_relocs, NOUVEAU_GEM_MAX_RELOCS + 1) }),
+	CASE("nr_push 0xffffffff", -EINVAL, .wrong = true,
+	     .set = { SET(req.nr_push, 0xffffffffu) }),
+	CASE("nr_buffers 0xffffffff", -EINVAL, .wrong = true,
+	     .set = { SET(req.nr_buffers, 0xffffffffu) }),
+	CASE("nr_relocs 0xffffffff", -EINVAL, .wrong = true,
+	     .set = { SET(req.nr_relocs, 0xffffffffu) }),
+	CASE("nr_push 0x0aaaaaab (x24 bytes > 4 GiB)", -EINVAL, .wrong = true,
+	     .set = { SET(req.nr_push, OVF(struct drm_nouveau_gem_pushbuf_push)) }),
+	CASE("nr_buffers 0x06666667 (x40 bytes > 4 GiB)", -EINVAL, .wrong = true,
+	     .set = { SET(req.nr_buffers, OVF(struct drm_nouveau_gem_pushbuf_bo)) }),
+	CASE("nr_relocs 0x0924924a (x28 bytes > 4 GiB)", -EINVAL, .wrong = true,
+	     .set = { SET(req.nr_relocs, OVF(struct drm_nouveau_gem_pushbuf_reloc)) }),
+	CASE("nr_push 512 (the limit)", 0, .fn = c_push_512),
+	CASE("nr_relocs 1024 (the limit), all applied", 0, .fn = c_relocs_1024),
+	CASE("nr_buffers 1024 (the limit)", 0, .fn = c_buffers_1024),
+	CASE("unknown handle", -ENOENT, .set = { SET(bo[1].handle, 0x7fff0000) }),
+	CASE("handle 0", -ENOENT, .set = { SET(bo[1].handle, 0) }),
+	CASE("duplicate handle", -EINVAL,
+	     .dup = true, .set = { SET(req.nr_buffers, 3) }),
+	CASE("push bo_index == nr_buffers", -EINVAL,
+	     .set = { SET(push[0].bo_index, 2) }),
+	CASE("push bo_index 0xffffffff", -EINVAL,
+	     .set = { SET(push[0].bo_index, 0xffffffffu) }),
+	CASE("reloc bo_index out of range", -EINVAL, .wrong = true,
+	     .set = { SET(reloc[0].bo_index, 2) }),
+	CASE("reloc reloc_bo_index out of range", -EINVAL, .wrong = true,
+	     .set = { SET(reloc[0].reloc_bo_index, 2) }),
+	/* relocations are read and checked only when a presumed offset is wrong */
+	CASE("bad relocation, not needed (presumed right)", 0,
+	     .set = { SET(reloc[0].bo_index, 7), SET(reloc[0].reloc_bo_index, 9),
+		      SET(reloc[0].reloc_bo_offset, 0xfffffff0u) }),
+	CASE("reloc_bo_offset = size - 2", -EINVAL, .wrong = true,
+	     .set = { SET(reloc[0].reloc_bo_offset, V_B_SIZE_MINUS + 2) }),
+	CASE("reloc_bo_offset = size", -EINVAL, .wrong = true,
+	     .set = { SET(reloc[0].reloc_bo_offset, V_B_SIZE_MINUS + 0) }),
+	CASE("reloc_bo_offset = 0xfffffffc", -EINVAL, .wrong = true,
+	     .set = { SET(reloc[0].reloc_bo_offset, 0xfffffffcu) }),
+	CASE("reloc_bo_offset = size - 4 (last word)", 0,
+	     .fn = c_reloc_last_word),
+	CASE("valid_domains 0", -EINVAL, .set = { SET(bo[1].valid_domains, 0) }),
+	CASE("valid_domains CPU only", -EINVAL,
+	     .set = { SET(bo[1].valid_domains, NV_CPU), SET(bo[1].read_domains, NV_CPU) }),
+	CASE("unknown channel", -ENOENT,
+	     .set = { SET(req.channel, V_CHAN_PLUS + 0x1000) }),
+	CASE("nr_push 0, arrays unmapped (does nothing)", 0,
+	     .set = { SET(req.nr_push, 0), SET(req.push, V_UNMAPPED),
+		      SET(req.buffers, V_UNMAPPED), SET(req.relocs, V_UNMAPPED) }),
+	CASE("relocs array unmapped by another thread, 3000 calls", SPECIAL,
+	     .fn = c_munmap_race),
 };
 
 static const char *errname(int rc)
@@ -766,132 +628,108 @@ static const char *errname(int rc)
 	}
 }
 
-static void usage(FILE *f)
+/* the table printed at the end: case -> result */
+static char results[ARRAY_SIZE(cases)][160];
+static unsigned int nresults;
+
+/* One case: its call, then a valid job; one point. */
+static void run_case(void)
 {
-	fprintf(f, "usage: nvlf_badinput [--device PATH] [--only SUBSTRING] [--list] [--help]\n");
+	const struct nvlf_part *p = nvlf_part_current();
+	const struct bcase *c = p->arg;
+	struct result res;
+	char vmsg[400];
+	bool ok, vok;
+	unsigned int k;
+	struct job j;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	res.expect = c->expect;
+	res.extra_ok = true;
+	if (c->fn) {
+		rc = c->fn(&res);
+	} else {
+		job_init(&j, c->wrong);
+		if (c->dup)
+			j.bo[2] = j.bo[0];
+		for (k = 0; k < ARRAY_SIZE(c->set); k++)
+			job_change(&j, &c->set[k]);
+		rc = run_job(&j);
+	}
+	vok = valid_job(vmsg, sizeof(vmsg));
+	ok = rc == res.expect && res.extra_ok && vok;
+	tap(ok, "%s: returned %s (expected %s)%s%s; %s", p->name,
+	    errname(rc), errname(res.expect), res.extra[0] ? "; " : "",
+	    res.extra, vmsg);
+	if (c->fn == c_munmap_race)
+		snprintf(results[nresults++], sizeof(results[0]), "%-52s %s",
+			 p->name, "0 or -EFAULT");
+	else
+		snprintf(results[nresults++], sizeof(results[0]), "%-52s %s%s",
+			 p->name, errname(rc),
+			 rc == res.expect ? "" : "  (UNEXPECTED)");
 }
 
-int main(int argc, char **argv)
+/* A and B, B mapped, and a page pair whose second page is not mapped. */
+static int setup(char *err, size_t len)
 {
-	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "only", required_argument, NULL, 'o' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static char table[ARRAY_SIZE(cases)][160];
-	const char *path = NULL, *only = NULL;
-	unsigned int i, plan = 1, nsel = 0;
-	char err[256], msg[400];
-	int opt, r;
+	int r;
 
-	while ((opt = getopt_long(argc, argv, "d:o:lh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			path = optarg;
-			break;
-		case 'o':
-			only = optarg;
-			break;
-		case 'l':
-			for (i = 0; i < ARRAY_SIZE(cases); i++)
-				printf("%s\n", cases[i].name);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		if (!only || strstr(cases[i].name, only))
-			nsel++;
-	if (!nsel) {
-		fprintf(stderr, "nvlf_badinput: no case matches \"%s\"\n", only);
-		return 2;
-	}
-	plan += nsel;
 	page_size = sysconf(_SC_PAGESIZE);
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	tap_plan(plan);
-	if (nvdev_setup(&dev, path, err, sizeof(err))) {
-		tap(0, "setup: %s", err);
-		tap_pad(plan, "nvlf_badinput", "no device");
-		return 1;
-	}
 	r = bo_new(dev.fd, NV_GART, BO_PAGES * NV_PAGE, &bo_a);
 	if (!r)
 		r = bo_new(dev.fd, NV_VRAM, BO_PAGES * NV_PAGE, &bo_b);
 	if (r) {
-		tap(0, "setup: GEM_NEW: %s", strerror(-r));
-		tap_pad(plan, "nvlf_badinput", "no BOs");
-		return 1;
+		snprintf(err, len, "GEM_NEW: %s", strerror(-r));
+		return -1;
 	}
 	map_b = bo_map(dev.fd, &bo_b);
 	page_pair = mmap(NULL, 2 * (size_t)page_size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!map_b || page_pair == MAP_FAILED ||
 	    munmap(page_pair + page_size, (size_t)page_size)) {
-		tap(0, "setup: mmap: %s", strerror(errno));
-		tap_pad(plan, "nvlf_badinput", "no mappings");
-		return 1;
+		snprintf(err, len, "mmap: %s", strerror(errno));
+		return -1;
 	}
-	r = valid_job(msg, sizeof(msg));
-	tap(r, "setup: %s: A %s 0x%" PRIx64 ", B %s 0x%" PRIx64 ", channel %d; %s",
-	    dev.path, domain_name(bo_a.domain), bo_a.offset,
-	    domain_name(bo_b.domain), bo_b.offset, dev.chan, msg);
-	if (!r) {
-		tap_pad(plan, "nvlf_badinput", "a valid job fails");
-		return 1;
-	}
+	return 0;
+}
 
-	nsel = 0;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct result res;
-		char vmsg[400];
-		bool ok, vok;
-		int rc;
+/* The first point: a valid job works; the cases need it. */
+static bool begin(void)
+{
+	char msg[400];
+	int r = valid_job(msg, sizeof(msg));
 
-		if (only && !strstr(cases[i].name, only))
-			continue;
-		memset(&res, 0, sizeof(res));
-		res.expect = cases[i].expect;
-		res.extra_ok = true;
-		watchdog_arm(120, cases[i].name);
-		rc = cases[i].fn(&res);
-		vok = valid_job(vmsg, sizeof(vmsg));
-		watchdog_disarm();
-		ok = rc == res.expect && res.extra_ok && vok;
-		tap(ok, "%s: returned %s (expected %s)%s%s; %s", cases[i].name,
-		    errname(rc), errname(res.expect), res.extra[0] ? "; " : "",
-		    res.extra, vmsg);
-		if (cases[i].fn == c_munmap_race)
-			snprintf(table[nsel++], sizeof(table[0]), "%-52s %s",
-				 cases[i].name, "0 or -EFAULT");
-		else
-			snprintf(table[nsel++], sizeof(table[0]), "%-52s %s%s",
-				 cases[i].name, errname(rc),
-				 rc == res.expect ? "" : "  (UNEXPECTED)");
-	}
+	return tap(r, "setup: %s: A %s 0x%" PRIx64 ", B %s 0x%" PRIx64 ", channel %d; %s",
+		   dev.path, domain_name(bo_a.domain), bo_a.offset,
+		   domain_name(bo_b.domain), bo_b.offset, dev.chan, msg);
+}
+
+static void end(void)
+{
+	unsigned int i;
 
 	diag("GEM_PUSHBUF bad input on %s (lockfix_strict_presumed=%d): case -> result",
 	     NVLF_TEST_DRIVER_NAME,
 	     param_bool(NVLF_TEST_DRIVER_NAME, "lockfix_strict_presumed"));
-	for (i = 0; i < nsel; i++)
-		diag("  %s", table[i]);
-
+	for (i = 0; i < nresults; i++)
+		diag("  %s", results[i]);
 	munmap((void *)map_b, bo_b.size);
 	bo_close(dev.fd, &bo_a);
 	bo_close(dev.fd, &bo_b);
-	nv_channel_free(dev.fd, dev.chan);
-	close(dev.fd);
-	return tap_exit_status();
 }
+
+static const struct nvlf_prog prog = {
+	.name = "nvlf_badinput",
+	NVLF_PARTS(cases),
+	.only_substring = true,
+	.watchdog_s = 120,
+	.dev = &dev,
+	.device_point = "setup",
+	.setup = setup,
+	.begin = begin,
+	.end = end,
+};
+
+NVLF_MAIN(prog)

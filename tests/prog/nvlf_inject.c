@@ -23,13 +23,24 @@
  * Part "populate": allocating a BO's pages for a CPU fault fails: -ENOMEM
  * is SIGBUS for the task, an interrupted allocation faults again.
  *
+ * The plan is printed after the last point.
+ *
  * Exit status: 0 if every point passed, 1 otherwise, 2 on usage errors.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "nvlf_common.h"
+#include "testlib.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #define WATCHDOG_S	120
 #define BIG_OFFSET	0x10000000ull	/* makes a presumed offset wrong */
@@ -277,8 +288,6 @@ static const struct step_case cases[] = {
 	{ "submission, -ENOMEM", NVLF_TEST_STEP_SUBMIT, 0, -ENOMEM, 1, false, false, -ENOMEM, true },
 	{ "submission, signal, restarted", NVLF_TEST_STEP_SUBMIT, 0, -ERESTARTSYS, 1, true, true, 0, true },
 };
-#define CASE_POINTS 5
-
 static void poison_b(void)
 {
 	map_b[0] = POISON;
@@ -346,11 +355,8 @@ static void test_steps(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		unsigned int start = tap_num;
-
 		why[0] = '\0';
 		run_case(&cases[i]);
-		tap_pad(start + CASE_POINTS, cases[i].name, why);
 	}
 	signals(false);
 }
@@ -522,18 +528,6 @@ static void test_populate(void)
 
 /* ------------------------------------------------------------ main */
 
-static const struct nvlf_part tests[] = {
-	{ "messages", 3, test_messages },
-	{ "steps", ARRAY_SIZE(cases) * CASE_POINTS, test_steps },
-	{ "kmap-leak", 1, test_kmap_leak },
-	{ "populate", 3, test_populate },
-};
-
-static void clear_why(void)
-{
-	why[0] = '\0';
-}
-
 /* Three BOs: A in GART, B (64 KiB) and C in VRAM; B mapped. */
 static int setup(char *err, size_t len)
 {
@@ -561,36 +555,33 @@ static int setup(char *err, size_t len)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static bool begin(void)
 {
-	bool sel[ARRAY_SIZE(tests)];
-	const char *path = NULL;
-	unsigned int plan = 1;
-	char err[256];
-	int n, status;
-
-	n = parts_args(argc, argv, "nvlf_inject", tests, ARRAY_SIZE(tests), sel,
-		       &path, &status);
-	if (n < 0)
-		return status;
-	plan += n;
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	tap_plan(plan);
-	seg_install();
-	if (nvdev_setup(&dev, path, err, sizeof(err)) ||
-	    setup(err, sizeof(err))) {
-		tap(0, "nvlf_test device with fault injection: %s", err);
-		tap_pad(plan, "nvlf_inject", "no device");
-		return 1;
-	}
-	tap(1, "nvlf_test device %s with fault injection: chipset 0x%" PRIx64 ", channel %d",
-	    dev.path, dev.chipset, dev.chan);
-
-	parts_run(tests, ARRAY_SIZE(tests), sel, WATCHDOG_S, clear_why, why);
-
-	inject(NVLF_TEST_STEP_NONE, 0, 0, 0);
-	nv_channel_free(dev.fd, dev.chan);
-	close(dev.fd);
-	return tap_exit_status();
+	return tap(1, "nvlf_test device %s with fault injection: chipset 0x%" PRIx64 ", channel %d",
+		   dev.path, dev.chipset, dev.chan);
 }
+
+static void end(void)
+{
+	inject(NVLF_TEST_STEP_NONE, 0, 0, 0);
+}
+
+static const struct nvlf_part tests[] = {
+	{ .name = "messages", .fn = test_messages },
+	{ .name = "steps", .fn = test_steps },
+	{ .name = "kmap-leak", .fn = test_kmap_leak },
+	{ .name = "populate", .fn = test_populate },
+};
+
+static const struct nvlf_prog prog = {
+	.name = "nvlf_inject",
+	NVLF_PARTS(tests),
+	.watchdog_s = WATCHDOG_S,
+	.dev = &dev,
+	.device_point = "nvlf_test device with fault injection",
+	.setup = setup,
+	.begin = begin,
+	.end = end,
+};
+
+NVLF_MAIN(prog)
