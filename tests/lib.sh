@@ -1,52 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Helpers for tests/t/*.t.  A test file prints unnumbered TAP lines
-# ("ok - ...", "not ok - ...", "ok - # SKIP ...", "# ...") and ends with
-# done_testing; tests/run numbers them.
+# Helpers for tests/t/*.t (host side, bash).  The TAP layer is
+# tests/lib/tap.sh (ok, not_ok, skip, check, diag, tap_relay): a test file
+# prints numbered points and ends with done_testing, which prints its plan;
+# tests/run numbers the points of every file into one stream and counts a
+# file without its plan (it stopped early) as one more failure.
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NVLF_TEST_TMP=${NVLF_TEST_TMP:-/tmp/nvlf-test}
 mkdir -p "$NVLF_TEST_TMP"
 # shellcheck source-path=SCRIPTDIR source=kernels.sh
 . "$top/tests/kernels.sh"
-
-ok() {
-	echo "ok - $*"
-}
-
-not_ok() {
-	echo "not ok - $*"
-}
-
-skip() {
-	echo "ok - # SKIP $*"
-}
-
-# done_testing: the last line of every test file.  tests/run counts a file
-# that ends without reaching it (an early exit, a crash, a syntax error)
-# as one more failure.
-done_testing() {
-	echo "@@done"
-}
-
-# diag: stdin as TAP comments
-diag() {
-	sed 's/^/# /'
-}
-
-# check DESCRIPTION COMMAND...: one test point from a command's status;
-# the command's output is shown as comments when it fails.
-check() {
-	local desc=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		printf '%s\n' "$out" | tail -n 20 | diag
-	fi
-}
+# shellcheck source-path=SCRIPTDIR source=lib/tap.sh
+. "$top/tests/lib/tap.sh"
 
 # check_fails DESCRIPTION REGEX COMMAND...: the command must exit non-zero
 # and print exactly one line of error on stderr, matching REGEX.  make's

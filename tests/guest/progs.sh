@@ -3,7 +3,8 @@
 #
 # Guest script: load modules, run TAP test programs, then judge the
 # kernel's health.  Runs as /test.sh under busybox ash in an initramfs from
-# tests/guest/mkinitramfs; prints one TAP stream.
+# tests/vm/mkinitramfs; prints one TAP stream (the TAP layer
+# /lib/nvlf/tap.sh relays each program's points as its own).
 #
 # usage: progs.sh [PLAN_FILE]     (default /plan)
 #
@@ -32,7 +33,7 @@
 #   runinj SECONDS PROGRAM [ARGS...]   as run, with NVLF_KINJECT=1: the
 #                                      program's ioctls run under the armed
 #                                      injection, and one that fails is sent
-#                                      again without (tests/prog/nvlf_common.h)
+#                                      again without (tests/lib/nvdev.c)
 #   vmaps save|same|leaked             count the kernel mappings of BOs
 #                                      (/proc/vmallocinfo); same: no more
 #                                      than at the last save; leaked: more
@@ -40,50 +41,13 @@
 # '#' lines are comments.
 
 PLAN=${1:-/plan}
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-comment() {
-	sed 's/^/# /'
-}
+# shellcheck source-path=SCRIPTDIR source=../lib/tap.sh
+. /lib/nvlf/tap.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. /lib/nvlf/common.sh
 
 expect_lockdep=none
 do_kmemleak=''
-
-# relay PROGRAM-NAME XFAIL: renumber a program's TAP from stdin; returns the
-# number of "not ok" lines it saw (capped at 100) through $relay_failed
-relay() {
-	relay_failed=0
-	while IFS= read -r line; do
-		case "$line" in
-		"ok "*)
-			n=$((n + 1))
-			echo "ok $n - $1: ${line#ok * - }"
-			;;
-		"not ok "*)
-			relay_failed=$((relay_failed + 1))
-			n=$((n + 1))
-			if [ "$2" = xfail ]; then
-				echo "ok $n - $1: (expected to fail) ${line#not ok * - }"
-			else
-				failed=$((failed + 1))
-				echo "not ok $n - $1: ${line#not ok * - }"
-			fi
-			;;
-		"1.."*) ;;
-		*) echo "# $line" ;;
-		esac
-	done
-}
 
 run_prog() { # run_prog MODE SECONDS PROGRAM ARGS...
 	mode=$1 secs=$2
@@ -92,11 +56,11 @@ run_prog() { # run_prog MODE SECONDS PROGRAM ARGS...
 	start=$(date +%s)
 	timeout "$secs" "$@" >/tmp/prog.out 2>&1
 	rc=$?
-	relay "$name" "$mode" </tmp/prog.out
+	tap_relay "$name" "$mode" </tmp/prog.out
 	took=$(($(date +%s) - start))
 	if [ "$mode" = xfail ]; then
-		if [ "$relay_failed" -gt 0 ] || [ "$rc" != 0 ]; then
-			ok "$name fails as it must here ($relay_failed failed points, exit $rc, ${took}s)"
+		if [ "$tap_relay_failed" -gt 0 ] || [ "$rc" != 0 ]; then
+			ok "$name fails as it must here ($tap_relay_failed failed points, exit $rc, ${took}s)"
 		else
 			not_ok "$name was expected to fail here but passed (${took}s)"
 		fi
@@ -135,18 +99,13 @@ while read -r verb a b rest; do
 	''|'#'*) continue ;;
 	modprobe)
 		# shellcheck disable=SC2086 # parameters are words
-		if modprobe "$a" $b $rest >/tmp/mp.out 2>&1; then
-			ok "modprobe $a $b $rest"
-		else
-			comment </tmp/mp.out
-			not_ok "modprobe $a $b $rest"
-		fi
+		modprobe_point "$a" $b $rest
 		;;
 	set)
 		if echo "$b" >"$a" 2>/tmp/set.out; then
 			ok "set $a = $b"
 		else
-			comment </tmp/set.out
+			diag </tmp/set.out
 			not_ok "set $a = $b"
 		fi
 		;;
@@ -164,7 +123,7 @@ while read -r verb a b rest; do
 		if inject "$a" "$b" >/tmp/inj.err 2>&1; then
 			ok "inject $a: $b% of the calls of marked tasks fail"
 		else
-			comment </tmp/inj.err
+			diag </tmp/inj.err
 			not_ok "inject $a $b"
 		fi
 		;;
@@ -203,14 +162,14 @@ while read -r verb a b rest; do
 		elif [ "$(vmaps)" -le "${vmaps0:-0}" ]; then
 			ok "no kernel mapping of a BO left: $vmaps0 at the save, $(vmaps) now"
 		else
-			grep -e ' ttm_bo_kmap' -e ' ttm_bo_vmap' /proc/vmallocinfo | tail -n 20 | comment
+			grep -e ' ttm_bo_kmap' -e ' ttm_bo_vmap' /proc/vmallocinfo | tail -n 20 | diag
 			not_ok "no kernel mapping of a BO left: $vmaps0 at the save, $(vmaps) now"
 		fi
 		;;
 	stats)
 		if [ -r "$a" ]; then
 			echo "# $a:"
-			comment <"$a"
+			diag <"$a"
 		fi
 		;;
 	*)
@@ -226,12 +185,12 @@ if [ -n "$do_kmemleak" ]; then
 		if ! { echo scan >/sys/kernel/debug/kmemleak &&
 		       sleep 1 &&
 		       echo scan >/sys/kernel/debug/kmemleak; } 2>/tmp/kml.err; then
-			comment </tmp/kml.err
+			diag </tmp/kml.err
 			not_ok "kmemleak: scan refused (kmemleak is off)"
 		elif ! cat /sys/kernel/debug/kmemleak >/tmp/leaks; then
 			not_ok "kmemleak: report unreadable"
 		elif [ -s /tmp/leaks ]; then
-			head -n 60 /tmp/leaks | comment
+			head -n 60 /tmp/leaks | diag
 			not_ok "kmemleak: no leaks ($(grep -c '^unreferenced object' /tmp/leaks) found)"
 		else
 			ok "kmemleak: no leaks"
@@ -247,7 +206,7 @@ grep -E "$bad" /tmp/dmesg.all >/tmp/dmesg.bad
 case "$expect_lockdep" in
 none)
 	if [ -s /tmp/dmesg.bad ]; then
-		grep -E -A 40 "$bad" /tmp/dmesg.all | head -n 120 | comment
+		grep -E -A 40 "$bad" /tmp/dmesg.all | head -n 120 | diag
 		not_ok "kernel log: no lockdep, hung-task, KASAN, oops or warning report ($(wc -l </tmp/dmesg.bad) lines)"
 	else
 		ok "kernel log: no lockdep, hung-task, KASAN, oops or warning report"
@@ -272,10 +231,10 @@ circular)
 		/tmp/dmesg.all | head -n 60 >/tmp/splat
 	if [ -s /tmp/splat ] && grep -q 'mmap_lock' /tmp/splat &&
 	   grep -q 'reservation_ww_class_mutex' /tmp/splat; then
-		comment </tmp/splat
+		diag </tmp/splat
 		ok "kernel log: lockdep reports the mmap_lock <-> reservation inversion"
 	else
-		grep -E -A 30 "$bad" /tmp/dmesg.all | head -n 80 | comment
+		grep -E -A 30 "$bad" /tmp/dmesg.all | head -n 80 | diag
 		not_ok "kernel log: lockdep reports the mmap_lock <-> reservation inversion (no such report)"
 	fi
 	;;
@@ -284,6 +243,6 @@ circular)
 	;;
 esac
 
-echo "1..$n"
-echo "# progs: $failed of $n failed"
-[ "$failed" = 0 ]
+done_testing
+echo "# progs: $tap_failed of $tap_n failed"
+tap_status

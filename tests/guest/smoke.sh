@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Guest smoke test for nouveau-lockfix; runs as /test.sh under busybox ash
-# in the initramfs from tests/guest/mkinitramfs and prints TAP.
+# in the initramfs from tests/vm/mkinitramfs and prints TAP (the TAP layer
+# /lib/nvlf/tap.sh, the card wait of /lib/nvlf/common.sh).
 #
 # usage: smoke.sh [EXPECT_FILE]     (default /expect.env)
 #
@@ -25,7 +26,7 @@
 #   priority err or worse (<= 3) while nouveau loads;
 #   no oops/BUG/WARNING in the kernel log and no such taint flag.
 # If /smoke-extra.sh exists it is sourced before the plan line and may add
-# test points with tap_ok/tap_fail/tap_check.
+# test points with ok/not_ok/check (tests/lib/tap.sh).
 # The kernel's "module verification failed: signature and/or required key
 # missing" message is a notice (priority 5), expected for our unsigned
 # modules: it is reported as a comment, never as a failure.
@@ -37,49 +38,24 @@ CARD_MODULE=bochs
 CARD_DRIVER=bochs-drm
 STATS=/sys/kernel/debug/nvlf_ttm/stats
 
-tap_n=0
-tap_failed=0
-
-tap_ok() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $*"
-}
-
-tap_fail() {
-	tap_n=$((tap_n + 1))
-	tap_failed=$((tap_failed + 1))
-	echo "not ok $tap_n - $*"
-}
-
-# tap_check DESCRIPTION COMMAND...: one test point from a command's status
-tap_check() {
-	_desc=$1
-	shift
-	if "$@"; then
-		tap_ok "$_desc"
-	else
-		tap_fail "$_desc"
-	fi
-}
-
-# stdin as TAP comments
-tap_comment() {
-	sed 's/^/# /'
-}
+# shellcheck source-path=SCRIPTDIR source=../lib/tap.sh
+. /lib/nvlf/tap.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. /lib/nvlf/common.sh
 
 # compare the contents of a sysfs file with an expected value
 # sysfs_equals FILE EXPECT_NAME EXPECTED DESCRIPTION
 sysfs_equals() {
 	if [ -z "$3" ]; then
-		tap_fail "$4 ($2 not set in $EXPECT_FILE)"
+		not_ok "$4 ($2 not set in $EXPECT_FILE)"
 	elif [ ! -r "$1" ]; then
-		tap_fail "$4 (no $1: module loaded without MODULE_VERSION, i.e. not ours)"
+		not_ok "$4 (no $1: module loaded without MODULE_VERSION, i.e. not ours)"
 	else
 		_got=$(cat "$1")
 		if [ "$_got" = "$3" ]; then
-			tap_ok "$4 ($_got)"
+			ok "$4 ($_got)"
 		else
-			tap_fail "$4 (got $_got, want $3)"
+			not_ok "$4 (got $_got, want $3)"
 		fi
 	fi
 }
@@ -113,7 +89,7 @@ if [ -r "$EXPECT_FILE" ]; then
 		esac
 	done <"$EXPECT_FILE"
 	echo "# expectations from $EXPECT_FILE:"
-	grep -v '^[[:space:]]*\(#\|$\)' "$EXPECT_FILE" | tap_comment
+	grep -v '^[[:space:]]*\(#\|$\)' "$EXPECT_FILE" | diag
 else
 	echo "# no $EXPECT_FILE: srcversion/version checks will fail"
 fi
@@ -122,32 +98,11 @@ echo "# kernel $(uname -r)"
 dmesg -r >/tmp/dmesg.boot
 
 # --- the card: a TTM driver for QEMU's display ----------------------------
-if modprobe "$CARD_MODULE" >/tmp/modprobe.out 2>&1; then
-	tap_ok "modprobe $CARD_MODULE"
+modprobe_point "$CARD_MODULE"
+if wait_card "$CARD_DRIVER" "$CARD_WAIT"; then
+	ok "$CARD_DRIVER card appears: $card (after ~${card_after}s)"
 else
-	tap_comment </tmp/modprobe.out
-	tap_fail "modprobe $CARD_MODULE"
-fi
-
-card=
-i=0
-while [ -z "$card" ] && [ "$i" -le $((CARD_WAIT * 10)) ]; do
-	for c in /sys/class/drm/card[0-9]*; do
-		[ -e "$c/device/driver" ] || continue
-		case "$c" in *-*) continue ;; esac	# connectors: card0-VGA-1
-		drv=$(basename "$(readlink "$c/device/driver")")
-		if [ "$drv" = "$CARD_DRIVER" ] && [ -c "/dev/dri/${c##*/}" ]; then
-			card=/dev/dri/${c##*/}
-			break
-		fi
-	done
-	[ -n "$card" ] || { sleep 0.1; i=$((i + 1)); }
-done
-if [ -n "$card" ]; then
-	tap_ok "$CARD_DRIVER card appears: $card (after ~$((i / 10)).$((i % 10))s)"
-else
-	find /sys/class/drm /dev/dri -maxdepth 1 2>&1 | tap_comment
-	tap_fail "$CARD_DRIVER card appears within ${CARD_WAIT}s"
+	not_ok "$CARD_DRIVER card appears within ${CARD_WAIT}s"
 fi
 
 # --- ttm is ours -------------------------------------------------------------
@@ -160,48 +115,43 @@ sysfs_equals /sys/module/ttm/version EXPECT_VERSION \
 faults_before=$(stat_get faults)
 if [ -r "$STATS" ]; then
 	echo "# $STATS before drm_dumb:"
-	tap_comment <"$STATS"
+	diag <"$STATS"
 fi
 
 if [ -z "$card" ]; then
-	tap_fail "drm_dumb (no $CARD_DRIVER card)"
+	not_ok "drm_dumb (no $CARD_DRIVER card)"
 elif [ ! -x "$DRM_DUMB" ]; then
-	tap_fail "drm_dumb (no $DRM_DUMB in the initramfs)"
+	not_ok "drm_dumb (no $DRM_DUMB in the initramfs)"
 else
 	"$DRM_DUMB" "$card" >/tmp/drm_dumb.out 2>&1
 	rc=$?
-	sed 's/^/drm_dumb: /' /tmp/drm_dumb.out | tap_comment
+	sed 's/^/drm_dumb: /' /tmp/drm_dumb.out | diag
 	if [ "$rc" = 0 ] && grep -q '^1\.\.[1-9]' /tmp/drm_dumb.out &&
 	   ! grep -q '^not ok' /tmp/drm_dumb.out; then
-		tap_ok "drm_dumb $card: mmap/fork pattern checks pass"
+		ok "drm_dumb $card: mmap/fork pattern checks pass"
 	else
-		tap_fail "drm_dumb $card (exit status $rc)"
+		not_ok "drm_dumb $card (exit status $rc)"
 	fi
 fi
 
 faults_after=$(stat_get faults)
 if [ ! -r "$STATS" ]; then
-	tap_fail "nvlf_ttm faults counter grows during drm_dumb (no $STATS: our ttm.ko is not loaded)"
+	not_ok "nvlf_ttm faults counter grows during drm_dumb (no $STATS: our ttm.ko is not loaded)"
 elif [ -z "$faults_before" ] || [ -z "$faults_after" ]; then
-	tap_comment <"$STATS"
-	tap_fail "nvlf_ttm faults counter grows during drm_dumb (no 'faults' line in $STATS)"
+	diag <"$STATS"
+	not_ok "nvlf_ttm faults counter grows during drm_dumb (no 'faults' line in $STATS)"
 elif [ "$faults_after" -gt "$faults_before" ]; then
 	echo "# $STATS after drm_dumb:"
-	tap_comment <"$STATS"
-	tap_ok "nvlf_ttm faults counter grows during drm_dumb ($faults_before -> $faults_after)"
+	diag <"$STATS"
+	ok "nvlf_ttm faults counter grows during drm_dumb ($faults_before -> $faults_after)"
 else
-	tap_comment <"$STATS"
-	tap_fail "nvlf_ttm faults counter grows during drm_dumb ($faults_before -> $faults_after)"
+	diag <"$STATS"
+	not_ok "nvlf_ttm faults counter grows during drm_dumb ($faults_before -> $faults_after)"
 fi
 
 # --- nouveau -----------------------------------------------------------------
 dmesg -r -c >/tmp/dmesg.pre-nouveau
-if modprobe nouveau >/tmp/modprobe.out 2>&1; then
-	tap_ok "modprobe nouveau"
-else
-	tap_comment </tmp/modprobe.out
-	tap_fail "modprobe nouveau"
-fi
+modprobe_point nouveau
 sleep 1
 dmesg -r -c >/tmp/dmesg.nouveau
 
@@ -216,36 +166,36 @@ sysfs_equals /sys/module/nouveau/version EXPECT_VERSION \
 NV_STATS=/sys/kernel/debug/nvlf_nouveau/stats
 if [ -r "$NV_STATS" ] && grep -q '^pushbuf_jobs 0$' "$NV_STATS" &&
    [ -r /sys/module/nouveau/parameters/lockfix_strict_presumed ]; then
-	tap_comment <"$NV_STATS"
-	tap_ok "nouveau publishes nvlf_nouveau/stats and lockfix_strict_presumed"
+	diag <"$NV_STATS"
+	ok "nouveau publishes nvlf_nouveau/stats and lockfix_strict_presumed"
 else
-	tap_fail "nouveau publishes nvlf_nouveau/stats and lockfix_strict_presumed (not our nouveau.ko?)"
+	not_ok "nouveau publishes nvlf_nouveau/stats and lockfix_strict_presumed (not our nouveau.ko?)"
 fi
 
 # tools/nvlf-status, as a tester would run it: ours is loaded (exit 0)
 if [ -x /bin/nvlf-status ]; then
 	/bin/nvlf-status >/tmp/status.out 2>&1
 	rc=$?
-	tap_comment </tmp/status.out
+	diag </tmp/status.out
 	/bin/nvlf-status --json >/tmp/status.json 2>&1
 	n_ours=$(grep -o '"loaded_is_ours":true' /tmp/status.json | wc -l)
 	if [ "$rc" = 0 ] && grep -q 'ours is loaded' /tmp/status.out &&
 	   [ "$n_ours" = 2 ] && grep -q '"faults":[1-9]' /tmp/status.json; then
-		tap_ok "nvlf-status says ours is loaded (exit 0; --json: both modules ours, counters shown)"
+		ok "nvlf-status says ours is loaded (exit 0; --json: both modules ours, counters shown)"
 	else
-		tap_comment </tmp/status.json
-		tap_fail "nvlf-status says ours is loaded (exit $rc, $n_ours modules ours in --json)"
+		diag </tmp/status.json
+		not_ok "nvlf-status says ours is loaded (exit $rc, $n_ours modules ours in --json)"
 	fi
 fi
 
 echo "# kernel messages while loading nouveau (first 30):"
-head -n 30 /tmp/dmesg.nouveau | sed 's/^/kernel: /' | tap_comment
+head -n 30 /tmp/dmesg.nouveau | sed 's/^/kernel: /' | diag
 dmesg_prio_le /tmp/dmesg.nouveau 3 >/tmp/dmesg.nouveau.err
 if [ -s /tmp/dmesg.nouveau.err ]; then
-	sed 's/^/kernel: /' /tmp/dmesg.nouveau.err | tap_comment
-	tap_fail "no kernel message of priority err or worse while loading nouveau ($(grep -c '^<' /tmp/dmesg.nouveau.err) found)"
+	sed 's/^/kernel: /' /tmp/dmesg.nouveau.err | diag
+	not_ok "no kernel message of priority err or worse while loading nouveau ($(grep -c '^<' /tmp/dmesg.nouveau.err) found)"
 else
-	tap_ok "no kernel message of priority err or worse while loading nouveau ($(grep -c '^<' /tmp/dmesg.nouveau) messages)"
+	ok "no kernel message of priority err or worse while loading nouveau ($(grep -c '^<' /tmp/dmesg.nouveau) messages)"
 fi
 
 # --- whole-run kernel health -------------------------------------------------
@@ -254,7 +204,7 @@ cat /tmp/dmesg.boot /tmp/dmesg.pre-nouveau /tmp/dmesg.nouveau \
 	/tmp/dmesg.post >/tmp/dmesg.all
 grep 'module verification failed' /tmp/dmesg.all |
 	sed 's/^/note (expected for unsigned modules, priority = N \& 7 = 5, notice): /' |
-	tap_comment
+	diag
 grep -E 'Oops|BUG:|WARNING:|general protection|Call Trace|circular locking|recursive locking|blocked for more than|soft lockup|UBSAN|KASAN' \
 	/tmp/dmesg.all | sort -u >/tmp/dmesg.bad
 tainted=$(cat /proc/sys/kernel/tainted)
@@ -263,10 +213,10 @@ tainted=$(cat /proc/sys/kernel/tainted)
 bad_taint=$((tainted & ((1 << 4) | (1 << 5) | (1 << 7) | (1 << 9) | (1 << 14))))
 echo "# /proc/sys/kernel/tainted = $tainted"
 if [ -s /tmp/dmesg.bad ] || [ "$bad_taint" != 0 ]; then
-	sed 's/^/kernel: /' /tmp/dmesg.bad | tap_comment
-	tap_fail "no oops/BUG/WARNING in the kernel log (taint $tainted)"
+	sed 's/^/kernel: /' /tmp/dmesg.bad | diag
+	not_ok "no oops/BUG/WARNING in the kernel log (taint $tainted)"
 else
-	tap_ok "no oops/BUG/WARNING in the kernel log"
+	ok "no oops/BUG/WARNING in the kernel log"
 fi
 
 if [ -r /smoke-extra.sh ]; then
@@ -274,6 +224,6 @@ if [ -r /smoke-extra.sh ]; then
 	. /smoke-extra.sh
 fi
 
-echo "1..$tap_n"
+done_testing
 echo "# smoke: $tap_failed of $tap_n failed"
-[ "$tap_failed" = 0 ]
+tap_status

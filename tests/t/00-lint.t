@@ -13,8 +13,10 @@ L=$NVLF_TEST_TMP/lint
 mkdir -p "$L"
 
 # --- shell
-scripts=$(grep -rlE '^#!/bin/(ba)?sh' scripts tests tools bench .ci 2>/dev/null | sort)
-scripts="$scripts $(ls tests/*.sh tests/t/*.t)"
+# and the sourced files, which have no #! line (tests/lib.sh,
+# tests/lib/tap.sh, tests/vm/lib.sh, tests/guest/common.sh, ...)
+scripts=$({ grep -rlE '^#!/bin/(ba)?sh' scripts tests tools bench .ci 2>/dev/null
+	ls tests/*.sh tests/*/*.sh tests/t/*.t; } | sort -u)
 # shellcheck disable=SC2086 # word list by design
 check "shellcheck: $(wc -w <<<"$scripts") scripts clean" shellcheck -x $scripts
 printf '#!/bin/bash\necho %s1\n' '$' >"$L/bad.sh"
@@ -38,7 +40,7 @@ if [ ! -f "$L/linux-source-6.1/drivers/gpu/drm/ttm/ttm_bo_vm.c" ]; then
 		linux-source-6.1/drivers/gpu/drm/nouveau/nouveau_gem.c
 fi
 
-cfiles=$(ls src/*.c include/nvlf/*.h tests/kmod/*.[ch] scripts/probes/*.c)
+cfiles=$(ls src/*.c include/nvlf/*.h tests/kmod/*.[ch] scripts/probes/*.[ch])
 # -ENOSYS: GEM_PUSHBUF returns it to VM_BIND clients, as upstream does;
 # the ABI is not ours to change.
 # shellcheck disable=SC2086 # word list by design
@@ -64,16 +66,27 @@ printf 'static atomic_long_t nvlf_jobs;\nvoid f(void) { atomic_long_inc(&nvlf_jo
 check "the per-CPU counter check catches a shared atomic counter" \
 	sh -c "test \$(grep -cE '$shared_counter' '$L/shared.c') = 2"
 
-# --- the runner: a test file that stops early fails, skips are not passes
-# (the lines tests/lib.sh's ok, skip and done_testing print)
-printf 'echo "ok - one"\nexit 0\necho "ok - two"\necho @@done\n' >"$L/early.t"
-printf 'echo "ok - one"\necho "ok - # SKIP not here"\necho @@done\n' >"$L/whole.t"
-NVLF_TEST_TMP=$L/runner tests/run --no-deps "$L/early.t" >"$L/early.out" 2>&1 || true
-NVLF_TEST_TMP=$L/runner tests/run --no-deps "$L/whole.t" >"$L/whole.out" 2>&1 || true
-check "tests/run: a test file that exits 0 before done_testing is a failure" \
-	sh -c "head -n 1 '$L/early.out' | grep -qx 'TAP version 13' && tail -n 1 '$L/early.out' | grep -qx '1 passed, 1 failed' && grep -q 'stopped early' '$L/early.out'"
+# --- the runner: every file is held to its plan (a file that stops early,
+# or whose plan does not match its points, fails), skips are not passes;
+# the files use the real TAP layer, tests/lib/tap.sh
+tap=". '$top/tests/lib/tap.sh'"
+printf '%s\nok one\nexit 0\nok two\ndone_testing\n' "$tap" >"$L/early.t"
+printf '%s\nok one\nskip not here\ndone_testing\n' "$tap" >"$L/whole.t"
+printf '%s\nok one\nok two\necho 1..3\n' "$tap" >"$L/short.t"
+printf '%s\nok one\ndone_testing\nok two\n' "$tap" >"$L/after.t"
+for t in early whole short after; do
+	NVLF_TEST_TMP=$L/runner tests/run --no-deps "$L/$t.t" >"$L/$t.out" 2>&1 || true
+done
+check "tests/run: a test file that exits 0 before its plan is a failure" \
+	sh -c "head -n 1 '$L/early.out' | grep -qx 'TAP version 13' && tail -n 1 '$L/early.out' | grep -qx '1 passed, 1 failed' && grep -q 'not ok 2 - \[early\] test file ended before its plan (stopped early; points printed: 1)' '$L/early.out'"
+# show it (without its closing line, which is not this run's)
+grep -v '^[0-9]* passed, [0-9]* failed$' "$L/early.out" | diag
 check "tests/run: a whole test file passes, its skip counted as a skip" \
-	sh -c "tail -n 1 '$L/whole.out' | grep -qx '1 passed, 0 failed' && grep -q ', 1 skipped\$' '$L/whole.out'"
+	sh -c "tail -n 1 '$L/whole.out' | grep -qx '1 passed, 0 failed' && grep -q ', 1 skipped\$' '$L/whole.out' && grep -qx 'ok 2 - \[whole\] # SKIP not here' '$L/whole.out'"
+check "tests/run: a plan that does not match the points printed is a failure" \
+	sh -c "tail -n 1 '$L/short.out' | grep -qx '2 passed, 1 failed' && grep -q 'plan 1..3, points printed: 2' '$L/short.out'"
+check "tests/run: a point after the plan is a failure" \
+	sh -c "tail -n 1 '$L/after.out' | grep -qx '2 passed, 1 failed' && grep -q 'plan 1..1, points printed: 2' '$L/after.out'"
 
 # --- probes: each names the upstream change it tracks, and that block
 # becomes a well-formed comment in the generated header
@@ -92,6 +105,18 @@ check "a probe's comment that ends mid-line gives a comment without its code" \
 printf '/*\n * define: NVLF_HAVE_X\n * lines: 6.1\n */\nint nvlf_probe(void);\n' >"$L/probe_untracked.c"
 check "a probe without tracks: is refused in one line" \
 	sh -c "! scripts/nvlf-probe --comment '$L/probe_untracked.c' 2>'$L/untracked.err' && test \$(wc -l <'$L/untracked.err') = 1"
+
+# --- one place for each piece of code: no run of 8 identical lines (what
+# tests/dup-lines counts) stands in two places; prose and data files aside
+code=$(git ls-files | grep -vE '(^|/)(README[^/]*|[^/]*\.md|[^/]*\.txt|changelog|copyright|[^/]*\.1)$|^bench/results/|^tests/release/table$')
+# shellcheck disable=SC2086 # word list by design
+check "no run of 8 identical lines stands in two places ($(wc -w <<<"$code") files)" \
+	tests/dup-lines $code
+seq -f 'printf "line %g of a copied block\n"' 1 8 >"$L/dup8.sh"
+{ echo 'echo another file'; cat "$L/dup8.sh"; } >"$L/dup8b.sh"
+head -n 7 "$L/dup8.sh" >"$L/dup7.sh"
+check "the duplicate check catches 8 copied lines, not 7" \
+	sh -c "! tests/dup-lines '$L/dup8.sh' '$L/dup8b.sh' >/dev/null && tests/dup-lines '$L/dup7.sh' '$L/dup8b.sh'"
 
 # --- provenance: our code is our own
 up="$L/linux-source-6.12/drivers/gpu/drm/ttm/ttm_bo_vm.c

@@ -114,7 +114,8 @@ defined() {
 	readelf -sW "$1" | awk -v s="$2" '$8 == s && $7 != "UND" { f = 1 } END { exit !f }'
 }
 # boot R KVER MODE [ARGS]: a guest of the release's kernel
-# (tests/release/boot); R empty: only its run stage, which needs no release
+# (tests/release/boot: numbered TAP, relayed with tap_relay); R empty: only
+# its run stage, which needs no release
 boot() {
 	local r=$1 k=$2 mode=$3
 	shift 3
@@ -257,9 +258,9 @@ guests_collect() {
 	guest_job=''
 	rc=$(cat "$L/ours-$k.rc" 2>/dev/null || echo 2)
 	rc2=$(cat "$L/faults-$k.rc" 2>/dev/null || echo 2)
-	cat "$L/ours-$k.tap"
+	tap_relay "" <"$L/ours-$k.tap"
 	check "$k: guest with the installed modules passed" test "$rc" = 0
-	cat "$L/faults-$k.tap"
+	tap_relay "" <"$L/faults-$k.tap"
 	check "$k: fault-path, bad-input and reproducer guest passed" test "$rc2" = 0
 	nf=$(cat "$L/ours-$k.tap" "$L/faults-$k.tap" | grep -c '^not ok' || true)
 	np=$(cat "$L/ours-$k.tap" "$L/faults-$k.tap" | grep -c '^ok' || true)
@@ -403,7 +404,7 @@ while read -r r; do
 		prepared=1
 		for m in ours faults; do
 			boot "$r" "$k" "$m" --kmod "$kmod" --stage prepare >"$L/$m-$k.tap" ||
-				{ prepared=''; cat "$L/$m-$k.tap"; }
+				{ prepared=''; tap_relay "" <"$L/$m-$k.tap"; }
 		done
 		guests_collect
 		if [ -n "$prepared" ]; then
@@ -446,8 +447,8 @@ while read -r r; do
 		f=$(awk -v k="$k" '$3 == k { print $2 }' "$L/kernels")
 		rc=0
 		boot "$r" "$k" stock >"$L/stock-$k.tap" || rc=$?
-		n_ours=$(grep -Ec "^not ok - $(re "$k") stock: ($ours_re)" "$L/stock-$k.tap" || true)
-		n_want=$(grep -Ec "^(not )?ok - $(re "$k") ours: ($ours_re)" "$L/ours-$k.tap" || true)
+		n_ours=$(grep -Ec "^not ok [0-9]+ - $(re "$k") stock: ($ours_re)" "$L/stock-$k.tap" || true)
+		n_want=$(grep -Ec "^(not )?ok [0-9]+ - $(re "$k") ours: ($ours_re)" "$L/ours-$k.tap" || true)
 		check "$k: after uninstall, with the in-tree modules, all $n_want 'ours' checks fail ($n_ours did)" \
 			test "$n_ours" = "$n_want" -a "$n_want" -ge 7
 		n_other=$(grep -E '^not ok ' "$L/stock-$k.tap" | grep -Evc " stock: ($ours_re)" || true)

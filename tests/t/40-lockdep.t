@@ -30,8 +30,8 @@
 #                must leave kernel mappings of BOs behind.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
-# shellcheck source-path=SCRIPTDIR source=../guest-lib.sh
-. "$top/tests/guest-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../vm/lib.sh
+. "$top/tests/vm/lib.sh"
 
 G=$NVLF_TEST_TMP/lockdep
 rm -rf "$G"
