@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * nouveau-lockfix: the debugfs view of a module's counters.
+ * nouveau-lockfix (nvlf: NouVeau LockFix): the debugfs view of a
+ * module's counters.
  *
  * Locking: none.  Each counter is per-CPU and summed over the possible
  * CPUs when read; a reader may see counters, and CPUs, at slightly
