@@ -19,6 +19,7 @@ mkdir -p "$T"
 
 # Built from a make, as DKMS builds: the parent's MAKEFLAGS (-w with -C,
 # the jobserver) reach nvlf-build and everything it runs.
+# shellcheck disable=SC2016 # $(...) here are make's variables
 printf 'build:\n\t"$(NVLF_BUILD)" --kver "$(KVER)"\n' >"$T/Makefile"
 for k in $NVLF_TEST_KERNELS; do
 	t0=$(date +%s)
