@@ -2,7 +2,6 @@
 /*
  * canary: must compile on every supported kernel, with nouveau's own
  * include paths.  If it does not, no nouveau probe result can be trusted.
- * part: nouveau
  */
 #include "nouveau_drv.h"
 #include "nouveau_dma.h"

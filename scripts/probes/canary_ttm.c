@@ -2,7 +2,6 @@
 /*
  * canary: must compile on every supported kernel.  If it does not, the
  * probe environment is broken and no probe result can be trusted.
- * part: ttm
  */
 #include <linux/mm.h>
 #include <linux/dma-resv.h>

@@ -5,7 +5,6 @@
  *	in v7.2; the commit is not identified here).  Defined where the
  *	field still exists.  Used by the test driver.
  * lines: 6.1 6.12
- * part: ttm
  */
 #include <drm/drm_drv.h>
 

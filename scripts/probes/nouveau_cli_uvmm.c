@@ -5,7 +5,6 @@
  *	set up VM_BIND must not use the legacy GEM_PUSHBUF, which then
  *	returns -ENOSYS.
  * lines: 6.12 7.2 7.3
- * part: nouveau
  */
 #include "nouveau_drv.h"
 

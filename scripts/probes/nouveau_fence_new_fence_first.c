@@ -6,7 +6,6 @@
  *	were split (7f2a0b50b2b2 "drm/nouveau: fence: separate fence alloc
  *	and emit", v6.6).
  * lines: 6.12 7.2 7.3
- * part: nouveau
  */
 #include "nouveau_drv.h"
 #include "nouveau_fence.h"

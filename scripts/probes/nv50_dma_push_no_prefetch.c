@@ -6,7 +6,6 @@
  *	NO_PREFETCH flag implicitly", v6.6).  Before it the bit travels
  *	inside the length.
  * lines: 6.12
- * part: nouveau
  */
 #include "nouveau_drv.h"
 #include "nouveau_dma.h"

@@ -7,7 +7,6 @@
  *	nv50_dma_push(), the three-argument nouveau_dma_wait() and
  *	chan->dma.ib_max; a channel has an IB when its class is a GPFIFO one.
  * lines: 7.2 7.3
- * part: nouveau
  */
 #include "nouveau_drv.h"
 #include "nouveau_chan.h"

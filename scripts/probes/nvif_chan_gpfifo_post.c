@@ -7,7 +7,6 @@
  *	later).  Probed apart from nvif_chan_gpfifo.c: the first form of
  *	nvif_chan may not have it.
  * lines: 7.2 7.3
- * part: nouveau
  */
 #include "nouveau_drv.h"
 #include "nouveau_chan.h"

@@ -6,7 +6,6 @@
  *	take &chan->chan.push.  Seen as a pointer in 6.1 and embedded in
  *	6.12; the upstream commit is not identified here.
  * lines: 6.12 7.2 7.3
- * part: nouveau
  */
 #include "nouveau_drv.h"
 #include "nouveau_chan.h"

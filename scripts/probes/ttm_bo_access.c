@@ -6,7 +6,6 @@
  *	own, which drivers (xe) call without a VMA.  ttm_bo_vm.c exports
  *	it, so ttm_fault.c must too.
  * lines: 7.2 7.3
- * part: ttm
  */
 #include "ttm_bo_any.h"
 

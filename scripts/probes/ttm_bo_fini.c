@@ -5,7 +5,6 @@
  *	object's .free ends its BO with the exported ttm_bo_fini() instead
  *	of ttm_bo_put().  Used by the test driver (tests/kmod).
  * lines: 7.2 7.3
- * part: ttm
  */
 #include "ttm_bo_any.h"
 

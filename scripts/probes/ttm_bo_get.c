@@ -7,7 +7,6 @@
  *	ttm_bo_vm.c holds GEM references (drm_gem_object_get/put) for a VMA
  *	and for a fault that waits.  Defined where the old API still exists.
  * lines: 6.1 6.12
- * part: ttm
  */
 #include "ttm_bo_any.h"
 

@@ -6,7 +6,6 @@
  *	the header set of the target's ttm_bo_vm.c, on which the CRCs of
  *	ttm_fault.c's exports depend.
  * lines: 6.12 7.2 7.3
- * part: ttm
  */
 #include <drm/ttm/ttm_bo.h>
 

@@ -6,7 +6,6 @@
  *	also puts a BO that was swapped out back on its LRU list;
  *	ttm_tt_populate() alone would leave it off.
  * lines: 7.2 7.3
- * part: ttm
  */
 #include "ttm_bo_any.h"
 

@@ -5,7 +5,6 @@
  *	one word of TTM_ALLOCATION_* flags (seen between v6.12 and v7.2; the
  *	commit is not identified here).  Used by the test driver.
  * lines: 7.2 7.3
- * part: ttm
  */
 #include <drm/ttm/ttm_device.h>
 

@@ -6,7 +6,6 @@
  *	TTM_PL_FLAG_DESIRED or TTM_PL_FLAG_FALLBACK instead.  Used by the
  *	test driver (tests/kmod).
  * lines: 6.12 7.2 7.3
- * part: ttm
  */
 #include <drm/ttm/ttm_placement.h>
 

@@ -4,7 +4,6 @@
  * tracks: vma->vm_flags made read-only behind vm_flags_set() and friends
  *	(bc292ab00f6c "mm: introduce vma->vm_flags wrapper functions", v6.3).
  * lines: 6.12 7.2 7.3
- * part: ttm
  */
 #include <linux/mm.h>
 

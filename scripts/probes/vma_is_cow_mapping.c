@@ -5,7 +5,6 @@
  *	in v7.2; the commit is not identified here): is_cow_mapping(flags)
  *	gave way to vma_is_cow_mapping(vma).
  * lines: 7.3
- * part: ttm
  */
 #include <linux/mm.h>
 

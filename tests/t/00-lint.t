@@ -88,15 +88,24 @@ check "tests/run: a plan that does not match the points printed is a failure" \
 check "tests/run: a point after the plan is a failure" \
 	sh -c "tail -n 1 '$L/after.out' | grep -qx '2 passed, 1 failed' && grep -q 'plan 1..1, points printed: 2' '$L/after.out'"
 
-# --- probes: each names the upstream change it tracks, and that block
-# becomes a well-formed comment in the generated header
+# --- probes: each names the upstream change it tracks (a block fit for
+# the generated header), its macro after its file name, series that
+# scripts/kernel-lines has, and a macro our code uses (nvlf-probe --check)
+rm -f "$L/probes.err"
 bad_probes=''
 for f in scripts/probes/*.c; do
 	case $f in */canary_*) continue ;; esac
-	scripts/nvlf-probe --comment "$f" >/dev/null 2>&1 || bad_probes="$bad_probes $(basename "$f")"
+	scripts/nvlf-probe --check "$f" 2>>"$L/probes.err" || bad_probes="$bad_probes $(basename "$f")"
 done
-check "every probe has a tracks: block fit for the generated header${bad_probes:+ (not:$bad_probes)}" \
+check "every probe's tags are right${bad_probes:+ (not:$bad_probes)}" \
 	test -z "$bad_probes"
+diag <"$L/probes.err"
+printf '/*\n * define: NVLF_HAVE_PROBE_BADTAGS\n * tracks: x (v6.1)\n * lines: 6.13 6.1\n */\nint nvlf_probe(void);\n' \
+	>"$L/probe_badtags.c"
+printf '/*\n * define: NVLF_HAVE_X\n * tracks: x (v6.1)\n * lines: 6.1\n */\nint nvlf_probe(void);\n' \
+	>"$L/probe_badname.c"
+check "nvlf-probe --check catches an unknown series, a macro our code does not use, a macro not named after the file" \
+	sh -c "! scripts/nvlf-probe --check '$L/probe_badtags.c' 2>'$L/badtags.err' && grep -q 'lines: 6.13 is no series' '$L/badtags.err' && grep -q 'NVLF_HAVE_PROBE_BADTAGS is used nowhere' '$L/badtags.err' && ! scripts/nvlf-probe --check '$L/probe_badname.c' 2>'$L/badname.err' && grep -q 'not NVLF_HAVE_PROBE_BADNAME' '$L/badname.err'"
 printf '/*\n * define: NVLF_HAVE_X\n * tracks: upstream commit 0123456789ab ("x: y")\n *\tends mid-line */\nint nvlf_probe(void) { return 0; } /* code */\n' \
 	>"$L/probe_midline.c"
 scripts/nvlf-probe --comment "$L/probe_midline.c" >"$L/probe_midline.h" 2>&1 || true

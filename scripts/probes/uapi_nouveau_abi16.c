@@ -6,7 +6,6 @@
  *	nouveau's private nouveau_abi16.h to uapi <drm/nouveau_drm.h>.  Used
  *	by the test driver (tests/kmod), which speaks that uapi.
  * lines: 6.12 7.2 7.3
- * part: ttm
  */
 #include <drm/nouveau_drm.h>
 
