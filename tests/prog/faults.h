@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * faults.h - what the files of nvlf_faults share: the device, the test
- * buffer objects and the reservation holder (faults_bo.c), and the tests
- * (faults_wait.c, faults_race.c, faults_access.c).
+ * buffer objects and the reservation holder (faults_bo.c), and the tests:
+ * faults_wait.c a fault that waits for a reservation (and a signal while
+ * it waits), faults_race.c faulting threads against changes of the
+ * mapping, faults_access.c the other ways a mapping is used or changed
+ * (/proc/PID/mem, madvise, moves: refault, pipelined).  nvlf_faults.c runs
+ * them from its parts table.
  */
 #ifndef NVLF_FAULTS_H
 #define NVLF_FAULTS_H

@@ -5,29 +5,9 @@
  *
  * Usage: nvlf_faults [--device PATH] [--only NAME[,NAME...]] [--list]
  *
- * Tests (the plan is printed after the last point):
- *   hold-then-fault      a fault on a BO reserved by another thread
- *                        completes, and only after the release; its first
- *                        attempt backs off (reserve_busy_retry grows)
- *   no-mmap-lock-while-waiting
- *                        while a fault waits for a reservation, another
- *                        thread's mmap/munmap is not blocked (the pre-fix
- *                        path, ttm nvlf_naive_fault=1, blocks it ~1.4 s)
- *   signal-while-waiting SIGKILL ends a process waiting in such a fault
- *                        at once; the BO works afterwards and no BO leaks
- *   munmap-race, mremap-race, fork-race
- *                        faulting threads against munmap/mmap, mremap and
- *                        fork; SIGSEGV where the mapping vanished is
- *                        recovered; data verified where defined
- *   proc-mem             /proc/self/mem reads and writes of a BO mapping
- *                        (the vm .access path), also while reserved
- *   madvise              MADV_DONTNEED (refused by Linux on VM_PFNMAP
- *                        mappings), data kept, faults again
- *   move-refault         BO_MOVE invalidates the mapping: it faults again,
- *                        data intact, placement changes
- *   pipelined-move       with move_delay_us > 0 a fault right after
- *                        BO_MOVE waits for the move
- * and a last point: live_bos of nvlf_test returns to its starting value.
+ * The tests are the parts table below, one row each with what it shows
+ * (`nvlf_faults --list` prints their names); a last point checks that
+ * live_bos of nvlf_test returns to its starting value.
  *
  * Counters come from /sys/kernel/debug/nvlf_ttm/stats and
  * /sys/kernel/debug/nvlf_test/stats; points that need them are skipped
@@ -65,16 +45,48 @@ static void closed(void)
 		       "at the start");
 }
 
+/*
+ * The tests, in order.  To add one: its function in the faults_*.c file
+ * of its kind (faults.h says which), its prototype in faults.h, its row
+ * here.
+ */
 static const struct nvlf_part tests[] = {
+	/*
+	 * a fault on a BO reserved by another thread completes, and only
+	 * after the release; its first attempt backs off
+	 * (reserve_busy_retry grows)
+	 */
 	{ .name = "hold-then-fault", .fn = test_hold_then_fault },
+	/*
+	 * while a fault waits for a reservation, another thread's
+	 * mmap/munmap is not blocked (the pre-fix path, ttm
+	 * nvlf_naive_fault=1, blocks it ~1.4 s)
+	 */
 	{ .name = "no-mmap-lock-while-waiting", .fn = test_no_mmap_lock },
+	/*
+	 * SIGKILL ends a process waiting in such a fault at once; the BO
+	 * works afterwards and no BO leaks
+	 */
 	{ .name = "signal-while-waiting", .fn = test_signal },
+	/*
+	 * faulting threads against munmap/mmap, mremap and fork; SIGSEGV
+	 * where the mapping vanished is recovered; data verified where
+	 * defined
+	 */
 	{ .name = "munmap-race", .fn = test_munmap_race },
 	{ .name = "mremap-race", .fn = test_mremap_race },
 	{ .name = "fork-race", .fn = test_fork_race },
+	/* /proc/self/mem reads and writes of a BO mapping (the vm .access
+	 * path), also while reserved
+	 */
 	{ .name = "proc-mem", .fn = test_proc_mem },
+	/* MADV_DONTNEED (refused on VM_PFNMAP), data kept, faults again */
 	{ .name = "madvise", .fn = test_madvise },
+	/* BO_MOVE invalidates the mapping: it faults again, data intact,
+	 * placement changes
+	 */
 	{ .name = "move-refault", .fn = test_move_refault },
+	/* with move_delay_us > 0 a fault right after BO_MOVE waits for it */
 	{ .name = "pipelined-move", .fn = test_pipelined_move },
 };
 
