@@ -18,7 +18,9 @@ NVLF_LIB := $(O)/nvlf-lib/libnvlftest.a
 NVLF_LIB_CPPFLAGS := -I$(NVLF_LIB_DIR)
 AR ?= ar
 
-$(O)/nvlf-lib/%.o: $(NVLF_LIB_DIR)/%.c $(NVLF_LIB_HEADERS) $(NVLF_LIB_DIR)/lib.mk
+# (the includer's Makefile too: its CFLAGS compile these objects)
+$(O)/nvlf-lib/%.o: $(NVLF_LIB_DIR)/%.c $(NVLF_LIB_HEADERS) $(NVLF_LIB_DIR)/lib.mk \
+		$(firstword $(MAKEFILE_LIST))
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(NVLF_LIB_CPPFLAGS) $(CFLAGS) -pthread -c -o $@ $<
 

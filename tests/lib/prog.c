@@ -182,7 +182,7 @@ int nvlf_main(int argc, char **argv, const struct nvlf_prog *p)
 		return 1;
 	}
 	for (i = 0; i < p->nparts; i++) {
-		unsigned int failed = tap_failures();
+		unsigned int failed = tap_failures(), points = tap_points();
 
 		if (!sel[i])
 			continue;
@@ -195,6 +195,9 @@ int nvlf_main(int argc, char **argv, const struct nvlf_prog *p)
 		if (p->watchdog_s)
 			watchdog_disarm();
 		tap_stop_check(current->name, failed);
+		/* a part that returned before its first point is a failure */
+		if (tap_points() == points)
+			tap(0, "%s: printed no test point", current->name);
 	}
 	current = NULL;
 	free(sel);

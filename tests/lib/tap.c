@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static pthread_mutex_t tap_mutex = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int tap_num, tap_failed;
@@ -101,24 +102,33 @@ unsigned int tap_failures(void)
 
 void tap_stop(const char *fmt, ...)
 {
+	char why[sizeof(tap_reason)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(tap_reason, sizeof(tap_reason), fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	diag("%s", tap_reason);
+	pthread_mutex_lock(&tap_mutex);
+	memcpy(tap_reason, why, sizeof(why));
+	pthread_mutex_unlock(&tap_mutex);
+	diag("%s", why);
 }
 
 const char *tap_why(void)
 {
-	return tap_reason;
+	return tap_reason;	/* the part's own thread, after tap_stop() */
 }
 
 void tap_stop_check(const char *what, unsigned int failed_before)
 {
-	if (tap_reason[0] && tap_failures() == failed_before)
-		tap(0, "%s: stopped early (%s)", what, tap_reason);
+	char why[sizeof(tap_reason)];
+
+	pthread_mutex_lock(&tap_mutex);
+	memcpy(why, tap_reason, sizeof(why));
 	tap_reason[0] = '\0';
+	pthread_mutex_unlock(&tap_mutex);
+	if (why[0] && tap_failures() == failed_before)
+		tap(0, "%s: stopped early (%s)", what, why);
 }
 
 int tap_done(void)

@@ -2,7 +2,8 @@
 /*
  * tap.h - TAP output of the test programs (tap.c).  The library counts
  * the points; tap_done() prints the plan "1..N" after the last one.
- * Every function may be called from any thread.
+ * Every function may be called from any thread; tap_why() by the part
+ * that called tap_stop().
  */
 #ifndef NVLF_TAP_H
 #define NVLF_TAP_H
