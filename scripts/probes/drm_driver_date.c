@@ -4,7 +4,7 @@
  * tracks: struct drm_driver lost its unused .date (present in v6.12, gone
  *	in v7.2; the commit is not identified here).  Defined where the
  *	field still exists.  Used by the test driver.
- * lines: 6.1 6.12
+ * lines: 5.10 6.1 6.12
  */
 #include <drm/drm_drv.h>
 

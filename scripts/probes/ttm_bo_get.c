@@ -6,7 +6,7 @@
  *	ttm_bo_put() left <drm/ttm/ttm_bo.h> for TTM's private header, and
  *	ttm_bo_vm.c holds GEM references (drm_gem_object_get/put) for a VMA
  *	and for a fault that waits.  Defined where the old API still exists.
- * lines: 6.1 6.12
+ * lines: 5.10 6.1 6.12
  */
 #include "ttm_bo_any.h"
 
