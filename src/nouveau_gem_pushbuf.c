@@ -39,6 +39,7 @@
 #include <nvlf/module_wrap.h>
 #include <nvlf/pushbuf_engine.h>
 #include <nvlf/stats.h>
+#include <nvlf/ttm_compat.h>
 #include "nvlf_build.h"
 
 static bool lockfix_strict_presumed;
@@ -113,7 +114,7 @@ static int nvlf_nv_set_domain(struct nouveau_bo *nvbo,
 	const u32 both = NOUVEAU_GEM_DOMAIN_VRAM | NOUVEAU_GEM_DOMAIN_GART;
 	u32 wanted = b->write_domains ? b->write_domains : b->read_domains;
 	u32 ok = wanted & b->valid_domains & nvbo->valid_domains;
-	u32 mem_type = nvbo->bo.resource->mem_type;
+	u32 mem_type = nvlf_bo_res(&nvbo->bo)->mem_type;
 	u32 where;
 
 	if (!ok)
@@ -159,7 +160,7 @@ static int nvlf_nv_validate(struct nvlf_pb_job *job, unsigned int i)
 	if (nj->drm->client.device.info.family >= NV_DEVICE_INFO_V0_TESLA)
 		return 0;
 
-	switch (nvbo->bo.resource->mem_type) {
+	switch (nvlf_bo_res(&nvbo->bo)->mem_type) {
 	case TTM_PL_VRAM:
 		domain = NOUVEAU_GEM_DOMAIN_VRAM;
 		break;

@@ -42,6 +42,7 @@
 
 #include <nvlf/pushbuf_engine.h>
 #include <nvlf/stats.h>
+#include <nvlf/ttm_compat.h>
 
 /* Bound on waiting for a relocation target to go idle, as nouveau does. */
 #define NVLF_RELOC_IDLE_TIMEOUT (15 * HZ)
@@ -380,9 +381,8 @@ static int nvlf_pb_apply_relocs(struct nvlf_pb_job *job)
 		}
 
 		/* The GPU may still read the word we are about to change. */
-		idle = dma_resv_wait_timeout(target->base.resv,
-					     DMA_RESV_USAGE_BOOKKEEP, false,
-					     NVLF_RELOC_IDLE_TIMEOUT);
+		idle = nvlf_resv_wait(target->base.resv, true, false,
+				      NVLF_RELOC_IDLE_TIMEOUT);
 		if (idle <= 0) {
 			ret = idle ? idle : -EBUSY;
 			nvlf_pb_err(job, "reloc wait_idle failed: %d\n", ret);

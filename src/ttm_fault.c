@@ -44,34 +44,8 @@
 
 #define pr_fmt(fmt) "[TTM] " fmt
 
-#include "nvlf_compat.h"
-
-/*
- * The headers below are the set the target kernel's ttm_bo_vm.c includes:
- * the CRCs of the exported symbols depend on which types are complete.
- */
-#ifdef NVLF_HAVE_TTM_BO_H
-#include <linux/export.h>
-#include <linux/pagemap.h>
-#include <drm/drm_drv.h>
-#include <drm/drm_managed.h>
-#include <drm/ttm/ttm_bo.h>
-#include <drm/ttm/ttm_placement.h>
-#include <drm/ttm/ttm_tt.h>
-#else
-#include <linux/mem_encrypt.h>
-#include <linux/mm.h>
-#include <linux/module.h>
-#include <linux/pfn_t.h>
-#include <linux/rbtree.h>
-#include <linux/uaccess.h>
-#include <drm/drm_drv.h>
-#include <drm/drm_managed.h>
-#include <drm/drm_vma_manager.h>
-#include <drm/ttm/ttm_bo_driver.h>
-#include <drm/ttm/ttm_placement.h>
-#endif
-
+#include <nvlf/ttm_bo_vm.h>
+#include <nvlf/module_wrap.h>
 #include <nvlf/stats.h>
 #include "nvlf_build.h"
 
@@ -82,7 +56,7 @@ static DEFINE_PER_CPU(unsigned long, nvlf_busy_block);
 static DEFINE_PER_CPU(unsigned long, nvlf_move_retry);
 static DEFINE_PER_CPU(unsigned long, nvlf_move_nowait);
 static DEFINE_PER_CPU(unsigned long, nvlf_move_block);
-static DEFINE_PER_CPU(unsigned long, nvlf_access);
+DEFINE_PER_CPU(unsigned long, nvlf_access);
 static DEFINE_PER_CPU(unsigned long, nvlf_dummy);
 
 static const struct nvlf_stat nvlf_ttm_stats[] = {
@@ -113,25 +87,6 @@ MODULE_PARM_DESC(nvlf_naive_populate, "Test build only: a failed populate under 
 MODULE_INFO(nvlf_test_build, "naive modes compiled in");
 #endif
 
-/* The reference a VMA, or a fault that waits, holds on a BO. */
-static void nvlf_bo_get(struct ttm_buffer_object *bo)
-{
-#ifdef NVLF_HAVE_TTM_BO_GET
-	ttm_bo_get(bo);
-#else
-	drm_gem_object_get(&bo->base);
-#endif
-}
-
-static void nvlf_bo_put(struct ttm_buffer_object *bo)
-{
-#ifdef NVLF_HAVE_TTM_BO_GET
-	ttm_bo_put(bo);
-#else
-	drm_gem_object_put(&bo->base);
-#endif
-}
-
 /* Whether this attempt may give mmap_lock back and be retried. */
 static bool nvlf_may_back_off(const struct vm_fault *vmf)
 {
@@ -154,14 +109,17 @@ enum nvlf_wait_for {
  * Called on a first attempt that may be retried, with mmap_lock held and
  * without the reservation.  The reference keeps @bo alive once mmap_lock
  * no longer pins the VMA.  Signals end the wait early; the retried fault
- * sees them.
+ * sees them.  @moving: where the move fence is bo->moving, a reference to
+ * it taken under the reservation (put here), else NULL.
  */
 static vm_fault_t nvlf_back_off(struct ttm_buffer_object *bo,
-				struct vm_fault *vmf, enum nvlf_wait_for what)
+				struct vm_fault *vmf, enum nvlf_wait_for what,
+				struct dma_fence *moving)
 {
 	struct dma_resv *resv = bo->base.resv;
 
 	if (vmf->flags & FAULT_FLAG_RETRY_NOWAIT) {
+		dma_fence_put(moving);
 		if (what == NVLF_WAIT_MOVED)
 			nvlf_count(nvlf_move_nowait);
 		else
@@ -178,8 +136,11 @@ static vm_fault_t nvlf_back_off(struct ttm_buffer_object *bo,
 			dma_resv_unlock(resv);
 	} else {
 		nvlf_count(nvlf_move_retry);
-		dma_resv_wait_timeout(resv, DMA_RESV_USAGE_KERNEL, true,
-				      MAX_SCHEDULE_TIMEOUT);
+		if (moving)
+			dma_fence_wait(moving, true);
+		else
+			nvlf_resv_wait(resv, false, true, MAX_SCHEDULE_TIMEOUT);
+		dma_fence_put(moving);
 	}
 
 	nvlf_bo_put(bo);
@@ -208,7 +169,7 @@ vm_fault_t ttm_bo_vm_reserve(struct ttm_buffer_object *bo,
 
 	if (!dma_resv_trylock(bo->base.resv)) {
 		if (nvlf_may_back_off(vmf))
-			return nvlf_back_off(bo, vmf, NVLF_WAIT_UNRESERVED);
+			return nvlf_back_off(bo, vmf, NVLF_WAIT_UNRESERVED, NULL);
 
 		/* A retried attempt: mmap_lock -> reservation is the order. */
 		nvlf_count(nvlf_busy_block);
@@ -218,14 +179,17 @@ vm_fault_t ttm_bo_vm_reserve(struct ttm_buffer_object *bo,
 
 	/*
 	 * Pages imported from another device are mapped through their
-	 * exporter, unless the importer declared them mappable.
+	 * exporter, unless the importer declared them mappable.  (Before
+	 * TTM_TT_FLAG_EXTERNAL, ttm_bo_vm_fault_reserved() refuses them.)
 	 */
 	tt = bo->ttm;
+#ifdef NVLF_HAVE_TTM_TT_FLAG_EXTERNAL
 	if (tt && (tt->page_flags & TTM_TT_FLAG_EXTERNAL) &&
 	    !(tt->page_flags & TTM_TT_FLAG_EXTERNAL_MAPPABLE)) {
 		dma_resv_unlock(bo->base.resv);
 		return VM_FAULT_SIGBUS;
 	}
+#endif
 	return 0;
 }
 EXPORT_SYMBOL(ttm_bo_vm_reserve);
@@ -241,20 +205,33 @@ EXPORT_SYMBOL(ttm_bo_vm_reserve);
 static vm_fault_t nvlf_wait_moved(struct ttm_buffer_object *bo,
 				  struct vm_fault *vmf)
 {
+	struct dma_fence *moving = NULL;
 	long err;
 
-	if (dma_resv_test_signaled(bo->base.resv, DMA_RESV_USAGE_KERNEL))
+#ifdef NVLF_HAVE_TTM_BO_MOVING
+	/* the move's fence is bo->moving, protected by the reservation */
+	if (!bo->moving || dma_fence_is_signaled(bo->moving))
 		return 0;
+	moving = dma_fence_get(bo->moving);
+#else
+	if (nvlf_resv_idle(bo->base.resv))
+		return 0;
+#endif
 
 	if (nvlf_may_back_off(vmf)) {
 		if (!(vmf->flags & FAULT_FLAG_RETRY_NOWAIT))
 			dma_resv_unlock(bo->base.resv);
-		return nvlf_back_off(bo, vmf, NVLF_WAIT_MOVED);
+		return nvlf_back_off(bo, vmf, NVLF_WAIT_MOVED, moving);
 	}
 
 	nvlf_count(nvlf_move_block);
-	err = dma_resv_wait_timeout(bo->base.resv, DMA_RESV_USAGE_KERNEL, true,
-				    MAX_SCHEDULE_TIMEOUT);
+	if (moving) {
+		err = dma_fence_wait(moving, true);
+		dma_fence_put(moving);
+	} else {
+		err = nvlf_resv_wait(bo->base.resv, false, true,
+				     MAX_SCHEDULE_TIMEOUT);
+	}
 	if (err == -ERESTARTSYS)
 		return VM_FAULT_NOPAGE;
 	return err < 0 ? VM_FAULT_SIGBUS : 0;
@@ -264,9 +241,9 @@ static vm_fault_t nvlf_wait_moved(struct ttm_buffer_object *bo,
 static unsigned long nvlf_io_pfn(struct ttm_buffer_object *bo,
 				 unsigned long idx)
 {
-	if (bo->bdev->funcs->io_mem_pfn)
-		return bo->bdev->funcs->io_mem_pfn(bo, idx);
-	return PHYS_PFN(bo->resource->bus.offset) + idx;
+	if (nvlf_bdev_funcs(bo->bdev)->io_mem_pfn)
+		return nvlf_bdev_funcs(bo->bdev)->io_mem_pfn(bo, idx);
+	return PHYS_PFN(nvlf_bo_res(bo)->bus.offset) + idx;
 }
 
 /*
@@ -311,6 +288,141 @@ static vm_fault_t nvlf_populate(struct ttm_buffer_object *bo)
 	}
 }
 
+#ifdef NVLF_HAVE_TTM_FAULT_RESERVE_NOTIFY
+/*
+ * The driver's step before a BO is mapped, where TTM still calls it
+ * (nouveau moves a VRAM BO into the CPU-visible window there).  With the
+ * BO reserved; 0 or a vm_fault_t answer for the fault.
+ */
+static vm_fault_t nvlf_reserve_notify(struct ttm_buffer_object *bo)
+{
+	struct dma_fence *moving;
+	int err;
+
+	if (!bo->bdev->driver->fault_reserve_notify)
+		return 0;
+	moving = dma_fence_get(bo->moving);
+	err = bo->bdev->driver->fault_reserve_notify(bo);
+	/* a BO the driver moved goes to the end of its LRU, as TTM did */
+	if (!err && bo->moving != moving)
+		ttm_bo_move_to_lru_tail_unlocked(bo);
+	dma_fence_put(moving);
+	if (err == -EBUSY || err == -ERESTARTSYS)
+		return VM_FAULT_NOPAGE;
+	return err ? VM_FAULT_SIGBUS : 0;
+}
+#endif
+
+/* Map page @pfn at @addr; MIXEDMAP mappings of system pages get ->index. */
+static vm_fault_t nvlf_insert(struct vm_fault *vmf, unsigned long addr,
+			      unsigned long pfn, pgprot_t prot)
+{
+#ifdef NVLF_HAVE_TTM_BO_MMAP
+	if (vmf->vma->vm_flags & VM_MIXEDMAP)
+		return vmf_insert_mixed_prot(vmf->vma, addr,
+					     __pfn_to_pfn_t(pfn, PFN_DEV), prot);
+#endif
+	return vmf_insert_pfn_prot(vmf->vma, addr, pfn, prot);
+}
+
+/* ttm_bo_vm_fault_reserved() of every line; see its kernel-doc. */
+static vm_fault_t nvlf_fault_reserved(struct vm_fault *vmf, pgprot_t prot,
+				      pgoff_t num_prefault)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct ttm_buffer_object *bo = vma->vm_private_data;
+	unsigned long base = drm_vma_node_start(&bo->base.vma_node);
+	unsigned long idx = vmf->pgoff - base;
+	unsigned long end = vma->vm_pgoff + vma_pages(vma) - base;
+	unsigned long addr = vmf->address;
+	struct ttm_resource *res;
+	vm_fault_t ret;
+	bool iomem;
+	pgoff_t n;
+
+	nvlf_count(nvlf_faults);
+#ifndef NVLF_HAVE_TTM_TT_FLAG_EXTERNAL
+	/* imported pages are mapped through their exporter */
+	if (bo->ttm && (bo->ttm->page_flags & TTM_PAGE_FLAG_SG))
+		return VM_FAULT_SIGBUS;
+#endif
+#ifdef NVLF_HAVE_TTM_FAULT_RESERVE_NOTIFY
+	ret = nvlf_reserve_notify(bo);
+	if (ret)
+		return ret;
+#endif
+	ret = nvlf_wait_moved(bo, vmf);
+	if (ret)
+		return ret;
+
+	res = nvlf_bo_res(bo);
+	if (ttm_mem_io_reserve(bo->bdev, res))
+		return VM_FAULT_SIGBUS;
+	if (idx >= nvlf_bo_pages(bo))
+		return VM_FAULT_SIGBUS;
+	end = min_t(unsigned long, end, nvlf_bo_pages(bo));
+
+	/* Caching may differ from vm_page_prot: the BO can move under a VMA. */
+#ifdef NVLF_HAVE_TTM_IO_PROT_RES
+	prot = ttm_io_prot(bo, res, prot);
+#else
+	prot = ttm_io_prot(res->placement, prot);
+#endif
+	iomem = res->bus.is_iomem;
+	if (iomem) {
+		prot = pgprot_decrypted(prot);
+	} else {
+		ret = nvlf_populate(bo);
+		if (ret)
+			return ret;
+	}
+
+	for (n = 0; n < num_prefault && idx < end; n++, idx++) {
+		unsigned long pfn;
+
+		if (iomem) {
+			pfn = nvlf_io_pfn(bo, idx);
+		} else {
+			struct page *page = bo->ttm->pages[idx];
+
+			if (!page)
+				return n ? VM_FAULT_NOPAGE : VM_FAULT_OOM;
+#ifdef NVLF_HAVE_TTM_BO_MMAP
+			page->index = base + idx;
+#endif
+			pfn = page_to_pfn(page);
+		}
+
+		ret = nvlf_insert(vmf, addr, pfn, prot);
+		if (ret & VM_FAULT_ERROR)
+			return VM_FAULT_NOPAGE;	/* retried by the access */
+		addr += PAGE_SIZE;
+	}
+	return VM_FAULT_NOPAGE;
+}
+
+#ifdef NVLF_HAVE_TTM_FAULT_PAGE_SIZE
+/**
+ * ttm_bo_vm_fault_reserved - map the pages of a reserved BO into a VMA
+ * @vmf: the fault; vmf->vma->vm_private_data is the buffer object
+ * @prot: page protection for the new entries
+ * @num_prefault: how many pages from the faulting one on to map at once
+ * @fault_page_size: pages of a huge fault (PMD or PUD), else 1
+ *
+ * As below; a huge fault is answered VM_FAULT_FALLBACK: the core MM then
+ * faults the range in with pages of the base size.
+ *
+ * Return: VM_FAULT_FALLBACK for a huge fault, else as below.
+ */
+vm_fault_t ttm_bo_vm_fault_reserved(struct vm_fault *vmf, pgprot_t prot,
+				    pgoff_t num_prefault,
+				    pgoff_t fault_page_size)
+{
+	if (fault_page_size != 1)
+		return VM_FAULT_FALLBACK;
+	return nvlf_fault_reserved(vmf, prot, num_prefault);
+}
+#else
 /**
  * ttm_bo_vm_fault_reserved - map the pages of a reserved BO into a VMA
  * @vmf: the fault; vmf->vma->vm_private_data is the buffer object
@@ -331,62 +443,12 @@ vm_fault_t ttm_bo_vm_fault_reserved(struct vm_fault *vmf,
 				    pgprot_t prot,
 				    pgoff_t num_prefault)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	struct ttm_buffer_object *bo = vma->vm_private_data;
-	unsigned long base = drm_vma_node_start(&bo->base.vma_node);
-	unsigned long idx = vmf->pgoff - base;
-	unsigned long end = vma->vm_pgoff + vma_pages(vma) - base;
-	unsigned long addr = vmf->address;
-	struct ttm_resource *res;
-	vm_fault_t ret;
-	bool iomem;
-	pgoff_t n;
-
-	nvlf_count(nvlf_faults);
-	ret = nvlf_wait_moved(bo, vmf);
-	if (ret)
-		return ret;
-
-	res = bo->resource;
-	if (ttm_mem_io_reserve(bo->bdev, res))
-		return VM_FAULT_SIGBUS;
-	if (idx >= PFN_UP(bo->base.size))
-		return VM_FAULT_SIGBUS;
-	end = min_t(unsigned long, end, PFN_UP(bo->base.size));
-
-	/* Caching may differ from vm_page_prot: the BO can move under a VMA. */
-	prot = ttm_io_prot(bo, res, prot);
-	iomem = res->bus.is_iomem;
-	if (iomem) {
-		prot = pgprot_decrypted(prot);
-	} else {
-		ret = nvlf_populate(bo);
-		if (ret)
-			return ret;
-	}
-
-	for (n = 0; n < num_prefault && idx < end; n++, idx++) {
-		unsigned long pfn;
-
-		if (iomem) {
-			pfn = nvlf_io_pfn(bo, idx);
-		} else {
-			struct page *page = bo->ttm->pages[idx];
-
-			if (!page)
-				return n ? VM_FAULT_NOPAGE : VM_FAULT_OOM;
-			pfn = page_to_pfn(page);
-		}
-
-		ret = vmf_insert_pfn_prot(vma, addr, pfn, prot);
-		if (ret & VM_FAULT_ERROR)
-			return VM_FAULT_NOPAGE;	/* retried by the access */
-		addr += PAGE_SIZE;
-	}
-	return VM_FAULT_NOPAGE;
+	return nvlf_fault_reserved(vmf, prot, num_prefault);
 }
+#endif
 EXPORT_SYMBOL(ttm_bo_vm_fault_reserved);
 
+#ifdef NVLF_HAVE_TTM_BO_VM_DUMMY_PAGE
 static void nvlf_free_dummy_page(struct drm_device *dev, void *page)
 {
 	__free_page(page);
@@ -422,13 +484,15 @@ vm_fault_t ttm_bo_vm_dummy_page(struct vm_fault *vmf, pgprot_t prot)
 	return ret;
 }
 EXPORT_SYMBOL(ttm_bo_vm_dummy_page);
+#endif
 
 /**
  * ttm_bo_vm_fault - the .fault handler of TTM's default vm_ops
  * @vmf: the fault
  *
  * Reserve (ttm_bo_vm_reserve()), map (ttm_bo_vm_fault_reserved()) or, once
- * the device is unplugged, map a dummy page; then unreserve.
+ * the device is unplugged, map a dummy page (where the target has one);
+ * then unreserve.
  *
  * Return: a vm_fault_t code as ttm_bo_vm_fault_reserved() documents.
  */
@@ -436,19 +500,26 @@ vm_fault_t ttm_bo_vm_fault(struct vm_fault *vmf)
 {
 	struct ttm_buffer_object *bo = vmf->vma->vm_private_data;
 	vm_fault_t ret;
+#ifdef NVLF_HAVE_TTM_BO_VM_DUMMY_PAGE
 	int idx;
+#endif
 
 	ret = ttm_bo_vm_reserve(bo, vmf);
 	if (ret)
 		return ret;
 
+#ifdef NVLF_HAVE_TTM_BO_VM_DUMMY_PAGE
 	if (drm_dev_enter(bo->base.dev, &idx)) {
-		ret = ttm_bo_vm_fault_reserved(vmf, vmf->vma->vm_page_prot,
-					       TTM_BO_VM_NUM_PREFAULT);
+		ret = nvlf_fault_reserved(vmf, vmf->vma->vm_page_prot,
+					  TTM_BO_VM_NUM_PREFAULT);
 		drm_dev_exit(idx);
 	} else {
 		ret = ttm_bo_vm_dummy_page(vmf, vmf->vma->vm_page_prot);
 	}
+#else
+	ret = nvlf_fault_reserved(vmf, vmf->vma->vm_page_prot,
+				  TTM_BO_VM_NUM_PREFAULT);
+#endif
 
 	/*
 	 * Only a retry that waited (not RETRY_NOWAIT) has let go of the
@@ -460,194 +531,20 @@ vm_fault_t ttm_bo_vm_fault(struct vm_fault *vmf)
 }
 EXPORT_SYMBOL(ttm_bo_vm_fault);
 
-/**
- * ttm_bo_vm_open - .open of TTM's vm_ops: a VMA copy holds a BO reference
- * @vma: the new VMA (split or forked)
- */
-void ttm_bo_vm_open(struct vm_area_struct *vma)
-{
-	struct ttm_buffer_object *mapped = vma->vm_private_data;
-
-	/* a copy still maps the device's address space, or rmap breaks */
-	WARN_ON(vma->vm_file->f_mapping != mapped->bdev->dev_mapping);
-	nvlf_bo_get(mapped);
-}
-EXPORT_SYMBOL(ttm_bo_vm_open);
-
-/**
- * ttm_bo_vm_close - .close of TTM's vm_ops: drop the VMA's BO reference
- * @vma: the VMA going away
- */
-void ttm_bo_vm_close(struct vm_area_struct *vma)
-{
-	struct ttm_buffer_object *mapped = vma->vm_private_data;
-
-	vma->vm_private_data = NULL;
-	nvlf_bo_put(mapped);
-}
-EXPORT_SYMBOL(ttm_bo_vm_close);
-
-/* Copy between @buf and system pages of a reserved BO, one page at a time. */
-static int nvlf_access_pages(struct ttm_buffer_object *bo, unsigned long off,
-			     u8 *buf, int len, bool write)
-{
-	int done = 0;
-
-	while (done < len) {
-		unsigned long pg = off >> PAGE_SHIFT;
-		unsigned long in = offset_in_page(off);
-		int n = min_t(unsigned long, len - done, PAGE_SIZE - in);
-		struct ttm_bo_kmap_obj map;
-		bool is_iomem;
-		u8 *p;
-		int err;
-
-		err = ttm_bo_kmap(bo, pg, 1, &map);
-		if (err)
-			return err;
-		p = (u8 *)ttm_kmap_obj_virtual(&map, &is_iomem) + in;
-		WARN_ON_ONCE(is_iomem);
-		if (write)
-			memcpy(p, buf + done, n);
-		else
-			memcpy(buf + done, p, n);
-		ttm_bo_kunmap(&map);
-
-		done += n;
-		off += n;
-	}
-	return len;
-}
-
 /*
- * nvlf_bo_access - copy between @buf and a BO, reserving it for the copy
- *
- * Interruptible, with no ticket: the caller must not hold the reservation.
- * Returns @len or a negative error code.
+ * ttm.ko's init and exit are ours; where the target's TTM has its own
+ * (NVLF_WRAP_TTM_INIT, nvlf/module_wrap.h), ours wrap it.
  */
-static int nvlf_bo_access(struct ttm_buffer_object *bo, unsigned long off,
-			  void *buf, int len, int write)
-{
-	int ret;
-
-	if (len < 1 || off + len > bo->base.size)
-		return -EIO;
-
-	nvlf_count(nvlf_access);
-	ret = dma_resv_lock_interruptible(bo->base.resv, NULL);
-	if (ret)
-		return ret == -EINTR ? -ERESTARTSYS : ret;
-
-	if (!bo->resource) {
-		ret = -ENODATA;
-	} else if (bo->resource->mem_type == TTM_PL_SYSTEM ||
-		   bo->resource->mem_type == TTM_PL_TT) {
-		ret = nvlf_access_pages(bo, off, buf, len, write);
-	} else if (bo->bdev->funcs->access_memory) {
-		ret = bo->bdev->funcs->access_memory(bo, off, buf, len, write);
-	} else {
-		ret = -EIO;
-	}
-
-	dma_resv_unlock(bo->base.resv);
-	return ret;
-}
-
-#ifdef NVLF_HAVE_TTM_BO_ACCESS
-/**
- * ttm_bo_access - copy to or from a buffer object, by offset
- * @bo: the buffer object; its reservation must not be held by the caller
- * @offset: byte offset in the BO
- * @buf: kernel buffer
- * @len: bytes to copy
- * @write: copy from @buf into the BO instead of out of it
- *
- * For debuggers and drivers' own inspection, not for user space.  The
- * reservation is taken interruptibly; the caller may or may not hold
- * mmap_lock (see the locking rule at the top of this file).
- *
- * Return: @len, or a negative error code (-EIO for a range outside the BO
- * or memory that cannot be accessed, -ENODATA for a BO without backing).
- */
-int ttm_bo_access(struct ttm_buffer_object *bo, unsigned long offset,
-		  void *buf, int len, int write)
-{
-	return nvlf_bo_access(bo, offset, buf, len, write);
-}
-EXPORT_SYMBOL(ttm_bo_access);
-#endif
-
-/**
- * ttm_bo_vm_access - .access of TTM's vm_ops (ptrace, /proc/PID/mem)
- * @vma: the VMA
- * @addr: user address of the first byte
- * @buf: kernel buffer
- * @len: bytes to copy
- * @write: copy from @buf into the BO instead of out of it
- *
- * The caller holds mmap_lock and cannot retry, so the reservation is taken
- * interruptibly in the mmap_lock -> reservation order.
- *
- * Return: @len, or a negative error code.
- */
-int ttm_bo_vm_access(struct vm_area_struct *vma, unsigned long addr,
-		     void *buf, int len, int write)
-{
-	struct ttm_buffer_object *bo = vma->vm_private_data;
-	unsigned long off = addr - vma->vm_start +
-		((vma->vm_pgoff - drm_vma_node_start(&bo->base.vma_node)) <<
-		 PAGE_SHIFT);
-
-	return nvlf_bo_access(bo, off, buf, len, write);
-}
-EXPORT_SYMBOL(ttm_bo_vm_access);
-
-static const struct vm_operations_struct nvlf_ttm_vm_ops = {
-	.fault = ttm_bo_vm_fault,
-	.open = ttm_bo_vm_open,
-	.close = ttm_bo_vm_close,
-	.access = ttm_bo_vm_access,
-};
-
-/**
- * ttm_bo_mmap_obj - set up a VMA that maps a buffer object
- * @vma: the VMA being mmapped
- * @bo: the buffer object; the VMA takes a reference
- *
- * A driver that set vma->vm_ops keeps its own; the others get TTM's.
- *
- * Return: 0, or -EINVAL for a private writable (copy-on-write) mapping.
- */
-int ttm_bo_mmap_obj(struct vm_area_struct *vma, struct ttm_buffer_object *bo)
-{
-	const vm_flags_t flags = VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP;
-
-	/* CoW of device memory makes no sense. */
-#ifdef NVLF_HAVE_VMA_IS_COW_MAPPING
-	if (vma_is_cow_mapping(vma))
-#else
-	if (is_cow_mapping(vma->vm_flags))
-#endif
-		return -EINVAL;
-
-	nvlf_bo_get(bo);
-	vma->vm_private_data = bo;
-	if (!vma->vm_ops)
-		vma->vm_ops = &nvlf_ttm_vm_ops;
-#ifdef NVLF_HAVE_VM_FLAGS_SET
-	vm_flags_set(vma, flags);
-#else
-	vma->vm_flags |= flags;
-#endif
-	return 0;
-}
-EXPORT_SYMBOL(ttm_bo_mmap_obj);
-
-/* ttm.ko has no init or exit of its own: these are ours. */
 static struct dentry *nvlf_ttm_debugfs;
 
 static int __init nvlf_ttm_init(void)
 {
+#ifdef NVLF_WRAP_TTM_INIT
+	int ret = nvlf_upstream_ttm_init_module();
+
+	if (ret)
+		return ret;
+#endif
 	nvlf_ttm_debugfs = nvlf_stats_create("nvlf_ttm", nvlf_ttm_stats);
 	return 0;
 }
@@ -655,6 +552,9 @@ static int __init nvlf_ttm_init(void)
 static void __exit nvlf_ttm_exit(void)
 {
 	nvlf_stats_remove(nvlf_ttm_debugfs);
+#ifdef NVLF_WRAP_TTM_INIT
+	nvlf_upstream_ttm_cleanup_module();
+#endif
 }
 
 module_init(nvlf_ttm_init);
