@@ -36,20 +36,8 @@
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
 #include <drm/nouveau_drm.h>
-#include <drm/ttm/ttm_device.h>
-#include <drm/ttm/ttm_placement.h>
-#include <drm/ttm/ttm_pool.h>
-#include <drm/ttm/ttm_range_manager.h>
-#include <drm/ttm/ttm_tt.h>
 
-#include "nvlf_compat.h"
-#ifdef NVLF_HAVE_TTM_BO_H
-#include <drm/ttm/ttm_bo.h>
-#else
-#include <drm/ttm/ttm_bo_api.h>
-#include <drm/ttm/ttm_bo_driver.h>
-#endif
-
+#include "nvlf_test_compat.h"
 #include <nvlf/pushbuf_engine.h>
 #include <nvlf/stats.h>
 #include "nvlf_test_drm.h"
@@ -117,7 +105,7 @@ static int nvlf_pb_validate(struct nvlf_pb_job *job, unsigned int i)
 	struct ttm_operation_ctx ctx = { .interruptible = true };
 	u32 wanted = b->write_domains ? b->write_domains : b->read_domains;
 	u32 ok = wanted & b->valid_domains & bo->valid_domains;
-	u32 now = nvlf_domain_of(bo->tbo.resource->mem_type);
+	u32 now = nvlf_domain_of(nvlf_bo_res(&bo->tbo)->mem_type);
 	u32 domain;
 	int ret;
 
@@ -130,9 +118,9 @@ static int nvlf_pb_validate(struct nvlf_pb_job *job, unsigned int i)
 		NOUVEAU_GEM_DOMAIN_VRAM : NOUVEAU_GEM_DOMAIN_GART;
 
 	nvlf_bo_place(bo, domain);
-	ret = ttm_bo_validate(&bo->tbo, &bo->placement, &ctx);
+	ret = nvlf_bo_validate(bo, &ctx);
 	if (!ret)
-		ret = dma_resv_reserve_fences(bo->tbo.base.resv, 1);
+		ret = nvlf_test_reserve_fence(bo->tbo.base.resv);
 	if (ret)
 		return ret;
 
@@ -170,9 +158,8 @@ static void nvlf_pb_fence_buf(struct nvlf_pb_job *job, unsigned int i)
 {
 	struct nvlf_job *nj = container_of(job, struct nvlf_job, pb);
 
-	dma_resv_add_fence(job->buf[i].tbo->base.resv, nj->fence,
-			   job->bo[i].write_domains ? DMA_RESV_USAGE_WRITE :
-			   DMA_RESV_USAGE_READ);
+	nvlf_test_add_fence(job->buf[i].tbo->base.resv, nj->fence,
+			    job->bo[i].write_domains);
 }
 
 /* The engine's steps by their uapi numbers. */
@@ -312,9 +299,16 @@ static int nvlf_ioctl_gem_new(struct drm_device *drm, void *data,
 	nvlf_count(nvlf_live_bos);
 
 	/* On failure TTM calls nvlf_bo_destroy(). */
+#ifdef NVLF_HAVE_TTM_BO_INIT_VALIDATE
 	ret = ttm_bo_init_validate(&nd->bdev, &bo->tbo, ttm_bo_type_device,
 				   &bo->placement, 0, true, NULL, NULL,
 				   nvlf_bo_destroy);
+#else
+	ret = ttm_bo_init(&nd->bdev, &bo->tbo, size, ttm_bo_type_device,
+			  &bo->placement, 0, true,
+			  ttm_bo_dma_acc_size(&nd->bdev, size, sizeof(*bo)),
+			  NULL, NULL, nvlf_bo_destroy);
+#endif
 	if (ret)
 		return ret;
 
@@ -371,16 +365,14 @@ static int nvlf_ioctl_cpu_prep(struct drm_device *drm, void *data,
 	struct drm_nouveau_gem_cpu_prep *req = data;
 	struct drm_gem_object *gem = drm_gem_object_lookup(file, req->handle);
 	bool write = req->flags & NOUVEAU_GEM_CPU_PREP_WRITE;
-	enum dma_resv_usage usage = write ? DMA_RESV_USAGE_READ :
-				    DMA_RESV_USAGE_WRITE;
 	long ret;
 
 	if (!gem)
 		return -ENOENT;
 	if (req->flags & NOUVEAU_GEM_CPU_PREP_NOWAIT)
-		ret = dma_resv_test_signaled(gem->resv, usage) ? 1 : 0;
+		ret = nvlf_test_resv_idle(gem->resv, write) ? 1 : 0;
 	else
-		ret = dma_resv_wait_timeout(gem->resv, usage, true, 30 * HZ);
+		ret = nvlf_test_resv_wait(gem->resv, write, 30 * HZ);
 	drm_gem_object_put(gem);
 	if (ret < 0)
 		return ret;
@@ -439,7 +431,7 @@ static int nvlf_bo_move_op(struct nvlf_bo *bo, void *data)
 	int ret;
 
 	nvlf_bo_place(bo, req->domain);
-	ret = ttm_bo_validate(&bo->tbo, &bo->placement, &ctx);
+	ret = nvlf_bo_validate(bo, &ctx);
 	req->offset = nvlf_bo_offset(bo);
 	return ret;
 }
@@ -521,7 +513,8 @@ static void nvlf_postclose(struct drm_device *drm, struct drm_file *file)
 
 DEFINE_DRM_GEM_FOPS(nvlf_fops);
 
-static const struct drm_driver nvlf_driver = {
+/* Not const: before v5.11 devm_drm_dev_alloc() took a non-const driver. */
+static struct drm_driver nvlf_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER,
 	.open = nvlf_open,
 	.postclose = nvlf_postclose,
@@ -546,7 +539,7 @@ static void nvlf_ttm_fini(struct drm_device *drm, void *unused)
 
 	ttm_range_man_fini(&nd->bdev, TTM_PL_VRAM);
 	ttm_range_man_fini(&nd->bdev, TTM_PL_TT);
-	ttm_device_fini(&nd->bdev);
+	nvlf_test_ttm_fini(&nd->bdev);
 }
 
 static int nvlf_create(struct device *dev)
@@ -560,13 +553,9 @@ static int nvlf_create(struct device *dev)
 	spin_lock_init(&nd->fence_lock);
 	nd->fence_context = dma_fence_context_alloc(1);
 
-	ret = ttm_device_init(&nd->bdev, &nvlf_ttm_funcs, dev,
-			      nd->drm.anon_inode->i_mapping,
-#ifdef NVLF_HAVE_TTM_DEVICE_INIT_ALLOC_FLAGS
-			      nd->drm.vma_offset_manager, 0);
-#else
-			      nd->drm.vma_offset_manager, false, false);
-#endif
+	ret = nvlf_test_ttm_init(&nd->bdev, &nvlf_ttm_funcs, dev,
+				 nd->drm.anon_inode->i_mapping,
+				 nd->drm.vma_offset_manager);
 	if (ret)
 		return ret;
 	ret = ttm_range_man_init(&nd->bdev, TTM_PL_TT, true, NVLF_GART_PAGES);
@@ -575,7 +564,7 @@ static int nvlf_create(struct device *dev)
 					 NVLF_VRAM_PAGES);
 	if (ret) {
 		ttm_range_man_fini(&nd->bdev, TTM_PL_TT);
-		ttm_device_fini(&nd->bdev);
+		nvlf_test_ttm_fini(&nd->bdev);
 		return ret;
 	}
 	ret = drmm_add_action_or_reset(&nd->drm, nvlf_ttm_fini, NULL);

@@ -22,8 +22,6 @@
 
 #include <drm/drm_gem_ttm_helper.h>
 #include <drm/nouveau_drm.h>
-#include <drm/ttm/ttm_pool.h>
-#include <drm/ttm/ttm_tt.h>
 
 #include <nvlf/stats.h>
 #include "nvlf_test_ttm.h"
@@ -196,6 +194,9 @@ void nvlf_bo_place(struct nvlf_bo *bo, u32 domain)
 {
 	memset(bo->places, 0, sizeof(bo->places));
 	bo->places[0].mem_type = nvlf_mem_type(domain);
+#ifndef NVLF_HAVE_TTM_CACHING
+	bo->places[0].flags = TTM_PL_FLAG_CACHED;
+#endif
 	bo->placement.num_placement = 1;
 	bo->placement.placement = bo->places;
 #ifndef NVLF_HAVE_TTM_PL_FLAG_DESIRED
@@ -209,7 +210,11 @@ static struct ttm_tt *nvlf_tt_create(struct ttm_buffer_object *tbo,
 {
 	struct ttm_tt *tt = kzalloc(sizeof(*tt), GFP_KERNEL);
 
+#ifdef NVLF_HAVE_TTM_CACHING
 	if (tt && ttm_tt_init(tt, tbo, page_flags, ttm_cached, 0)) {
+#else
+	if (tt && ttm_tt_init(tt, tbo, page_flags)) {
+#endif
 		kfree(tt);
 		return NULL;
 	}
@@ -222,16 +227,29 @@ static int nvlf_tt_populate(struct ttm_device *bdev, struct ttm_tt *tt,
 {
 	int err = nvlf_inject(NVLF_TEST_STEP_POPULATE, 0);
 
-	return err ? err : ttm_pool_alloc(&bdev->pool, tt, ctx);
+	if (err)
+		return err;
+#ifdef NVLF_HAVE_TTM_POOL
+	return ttm_pool_alloc(&bdev->pool, tt, ctx);
+#else
+	return ttm_pool_populate(tt, ctx);
+#endif
 }
 
 static void nvlf_tt_unpopulate(struct ttm_device *bdev, struct ttm_tt *tt)
 {
+#ifdef NVLF_HAVE_TTM_POOL
 	ttm_pool_free(&bdev->pool, tt);
+#else
+	ttm_pool_unpopulate(tt);
+#endif
 }
 
 static void nvlf_tt_destroy(struct ttm_device *bdev, struct ttm_tt *tt)
 {
+#ifdef NVLF_HAVE_TTM_TT_DESTROY_COMMON
+	ttm_tt_destroy_common(bdev, tt);
+#endif
 	ttm_tt_fini(tt);
 	kfree(tt);
 }
@@ -239,7 +257,12 @@ static void nvlf_tt_destroy(struct ttm_device *bdev, struct ttm_tt *tt)
 static void nvlf_evict_flags(struct ttm_buffer_object *tbo,
 			     struct ttm_placement *placement)
 {
-	static const struct ttm_place sys = { .mem_type = TTM_PL_SYSTEM };
+	static const struct ttm_place sys = {
+		.mem_type = TTM_PL_SYSTEM,
+#ifndef NVLF_HAVE_TTM_CACHING
+		.flags = TTM_PL_FLAG_CACHED,
+#endif
+	};
 
 	placement->num_placement = 1;
 	placement->placement = &sys;
@@ -247,6 +270,69 @@ static void nvlf_evict_flags(struct ttm_buffer_object *tbo,
 	placement->num_busy_placement = 1;
 	placement->busy_placement = &sys;
 #endif
+}
+
+#ifdef NVLF_HAVE_TTM_TT_BIND_CB
+/*
+ * This TTM binds the pages to each placement through the driver, and
+ * moves between page-backed placements itself (ttm_bo_move_ttm()): the
+ * driver's move is never called for ours, and binding has nothing to do.
+ */
+static int nvlf_tt_bind(struct ttm_device *bdev, struct ttm_tt *tt,
+			struct ttm_resource *mem)
+{
+	return 0;
+}
+
+static void nvlf_tt_unbind(struct ttm_device *bdev, struct ttm_tt *tt)
+{
+}
+
+/**
+ * nvlf_bo_validate - move @bo to its placement
+ * @bo: the BO, reserved
+ * @ctx: the caller's TTM operation context
+ *
+ * With move_delay_us a move is pipelined: TTM copied the pages already,
+ * and the move leaves what ttm_bo_move_accel_cleanup() leaves after a
+ * copy by the GPU, a fence that stands for the copy as the exclusive
+ * fence and bo->moving.  CPU faults must wait for it.
+ *
+ * Return: 0, or what ttm_bo_validate() returned.
+ */
+int nvlf_bo_validate(struct nvlf_bo *bo, struct ttm_operation_ctx *ctx)
+{
+	struct nvlf_dev *nd = container_of(bo->tbo.bdev, struct nvlf_dev, bdev);
+	u32 was = nvlf_bo_res(&bo->tbo)->mem_type;
+	uint delay = READ_ONCE(move_delay_us);
+	struct dma_fence *fence;
+	int ret;
+
+	ret = ttm_bo_validate(&bo->tbo, &bo->placement, ctx);
+	if (ret || nvlf_bo_res(&bo->tbo)->mem_type == was)
+		return ret;
+	nvlf_count(nvlf_moves);
+	if (!delay)
+		return 0;
+	fence = nvlf_fence_create(nd, delay);
+	if (!fence)
+		return -ENOMEM;
+	dma_resv_add_excl_fence(bo->tbo.base.resv, fence);
+	dma_fence_put(bo->tbo.moving);
+	bo->tbo.moving = fence;
+	return 0;
+}
+#else
+/**
+ * nvlf_bo_validate - move @bo to its placement (nvlf_move() does it)
+ * @bo: the BO, reserved
+ * @ctx: the caller's TTM operation context
+ *
+ * Return: what ttm_bo_validate() returns.
+ */
+int nvlf_bo_validate(struct nvlf_bo *bo, struct ttm_operation_ctx *ctx)
+{
+	return ttm_bo_validate(&bo->tbo, &bo->placement, ctx);
 }
 
 /*
@@ -279,12 +365,15 @@ static int nvlf_move(struct ttm_buffer_object *tbo, bool evict,
 	dma_fence_put(fence);
 	return ret;
 }
+#endif
 
 static int nvlf_io_mem_reserve(struct ttm_device *bdev,
 			       struct ttm_resource *mem)
 {
 	mem->bus.is_iomem = false;
+#ifdef NVLF_HAVE_TTM_CACHING
 	mem->bus.caching = ttm_cached;
+#endif
 	return 0;
 }
 
@@ -295,7 +384,12 @@ struct ttm_device_funcs nvlf_ttm_funcs = {
 	.ttm_tt_destroy = nvlf_tt_destroy,
 	.eviction_valuable = ttm_bo_eviction_valuable,
 	.evict_flags = nvlf_evict_flags,
+#ifdef NVLF_HAVE_TTM_TT_BIND_CB
+	.ttm_tt_bind = nvlf_tt_bind,
+	.ttm_tt_unbind = nvlf_tt_unbind,
+#else
 	.move = nvlf_move,
+#endif
 	.io_mem_reserve = nvlf_io_mem_reserve,
 };
 
@@ -337,7 +431,7 @@ void nvlf_bo_destroy(struct ttm_buffer_object *tbo)
  */
 u64 nvlf_bo_offset(struct nvlf_bo *bo)
 {
-	return (u64)bo->tbo.resource->start << PAGE_SHIFT;
+	return (u64)nvlf_bo_res(&bo->tbo)->start << PAGE_SHIFT;
 }
 
 /**
@@ -350,7 +444,7 @@ void nvlf_bo_info(struct nvlf_bo *bo, u32 handle,
 		  struct drm_nouveau_gem_info *info)
 {
 	info->handle = handle;
-	info->domain = nvlf_domain_of(bo->tbo.resource->mem_type);
+	info->domain = nvlf_domain_of(nvlf_bo_res(&bo->tbo)->mem_type);
 	info->size = bo->tbo.base.size;
 	info->offset = nvlf_bo_offset(bo);
 	info->map_handle = drm_vma_node_offset_addr(&bo->tbo.base.vma_node);

@@ -10,16 +10,8 @@
 #include <linux/types.h>
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
-#include <drm/ttm/ttm_device.h>
-#include <drm/ttm/ttm_placement.h>
 
-#include "nvlf_compat.h"
-#ifdef NVLF_HAVE_TTM_BO_H
-#include <drm/ttm/ttm_bo.h>
-#else
-#include <drm/ttm/ttm_bo_api.h>
-#include <drm/ttm/ttm_bo_driver.h>
-#endif
+#include "nvlf_test_compat.h"
 
 struct dma_fence;
 struct drm_nouveau_gem_info;
@@ -66,6 +58,7 @@ int nvlf_ioctl_inject(struct drm_device *drm, void *data,
 		      struct drm_file *file);
 u32 nvlf_domain_of(u32 mem_type);
 void nvlf_bo_place(struct nvlf_bo *bo, u32 domain);
+int nvlf_bo_validate(struct nvlf_bo *bo, struct ttm_operation_ctx *ctx);
 void nvlf_bo_destroy(struct ttm_buffer_object *tbo);
 u64 nvlf_bo_offset(struct nvlf_bo *bo);
 void nvlf_bo_info(struct nvlf_bo *bo, u32 handle,
