@@ -6,7 +6,7 @@
 #   NVLF_LIB           $(O)/nvlf-lib/libnvlftest.a, and the rule to build it
 #   NVLF_LIB_CPPFLAGS  -I of this directory, for the programs' own objects
 #   NVLF_LIB_HEADERS   the headers, for dependencies
-# and a program links with: ... $(NVLF_LIB) -ldrm -pthread
+# and a program links with: ... $(NVLF_LIB) -pthread
 
 # the includer's first target stays the default goal
 nvlf_lib_goal := $(.DEFAULT_GOAL)

@@ -22,15 +22,47 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
+/*
+ * ioctl() restarted while it fails with EINTR or EAGAIN, as libdrm's
+ * drmIoctl() does (the programs link no libdrm: Debian 11 has no
+ * libdrm.a).  0, or -1 with errno.
+ */
+int drm_ioctl(int fd, unsigned long request, void *arg)
+{
+	int ret;
+
+	do
+		ret = ioctl(fd, request, arg);
+	while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret;
+}
+
+/*
+ * The driver of DRM device @fd: "NAME", and in @desc (if not NULL)
+ * "NAME MAJOR.MINOR.PATCH (DESC)".  0, or -1 when @fd is not a DRM device.
+ */
+int drm_describe(int fd, char *name, size_t len, char *desc, size_t dlen)
+{
+	char n[64] = "", d[128] = "";
+	struct drm_version v = {
+		.name = n, .name_len = sizeof(n) - 1,
+		.desc = d, .desc_len = sizeof(d) - 1,
+	};
+
+	if (drm_ioctl(fd, DRM_IOCTL_VERSION, &v))
+		return -1;
+	n[v.name_len < sizeof(n) ? v.name_len : sizeof(n) - 1] = '\0';
+	d[v.desc_len < sizeof(d) ? v.desc_len : sizeof(d) - 1] = '\0';
+	snprintf(name, len, "%s", n);
+	if (desc)
+		snprintf(desc, dlen, "%s %d.%d.%d (%s)", n, v.version_major,
+			 v.version_minor, v.version_patchlevel, d);
+	return 0;
+}
+
 int drv_name(int fd, char *name, size_t len)
 {
-	drmVersionPtr v = drmGetVersion(fd);
-
-	if (!v)
-		return -1;
-	snprintf(name, len, "%s", v->name ? v->name : "");
-	drmFreeVersion(v);
-	return 0;
+	return drm_describe(fd, name, len, NULL, 0);
 }
 
 /*
@@ -56,7 +88,7 @@ int nvdev_open(struct nvdev *d, const char *path,
 		}
 		snprintf(d->path, sizeof(d->path), "%s", path);
 		if (drv_name(d->fd, d->name, sizeof(d->name))) {
-			snprintf(err, errlen, "%s: drmGetVersion failed: not a DRM device?",
+			snprintf(err, errlen, "%s: DRM_IOCTL_VERSION failed: not a DRM device?",
 				 path);
 			close(d->fd);
 			d->fd = -1;

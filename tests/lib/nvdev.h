@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <xf86drm.h>
-#include <nouveau_drm.h>	/* libdrm's copy of the nouveau uapi */
+#include <drm.h>		/* libdrm's copies of the uapi; no libdrm.a */
+#include <nouveau_drm.h>
 #include "../kmod/nvlf_test_drm.h"
 
 /* libdrm's nouveau_drm.h has the command numbers but not the requests. */
@@ -41,6 +41,10 @@ struct nvdev {
 	int chan;		/* -1: none */
 };
 
+/* ioctl() retried on EINTR/EAGAIN, as libdrm's drmIoctl(); 0 or -1. */
+int drm_ioctl(int fd, unsigned long request, void *arg);
+/* The driver of DRM device @fd: its name, and a line about it; 0 or -1. */
+int drm_describe(int fd, char *name, size_t len, char *desc, size_t dlen);
 /* The driver name of DRM device @fd into @name; 0 or -1. */
 int drv_name(int fd, char *name, size_t len);
 /*

@@ -37,10 +37,10 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
-#include <xf86drm.h>
 #include <drm.h>
 #include <drm_mode.h>
 
+#include "nvdev.h"
 #include "tap.h"
 
 #define DUMB_WIDTH	256
@@ -183,7 +183,7 @@ int main(int argc, char **argv)
 	const char *path = "/dev/dri/card0";
 	long long inject = -1;
 	volatile uint32_t *map;
-	drmVersionPtr ver;
+	char name[64], ver[256];
 	size_t size, min_size;
 	int fd, opt, wstatus, ok;
 	pid_t pid;
@@ -223,16 +223,12 @@ int main(int argc, char **argv)
 	if (fd < 0) {
 		return stop_here("no device");
 	}
-	ver = drmGetVersion(fd);
-	if (ver) {
-		diag("driver %s %d.%d.%d (%s)", ver->name, ver->version_major,
-		     ver->version_minor, ver->version_patchlevel, ver->desc);
-		drmFreeVersion(ver);
-	}
+	if (!drm_describe(fd, name, sizeof(name), ver, sizeof(ver)))
+		diag("driver %s", ver);
 
 	/* 2: create */
 	min_size = (size_t)DUMB_WIDTH * DUMB_HEIGHT * DUMB_BPP / 8;
-	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create)) {
+	if (drm_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create)) {
 		tap(0, "create dumb buffer %ux%ux%u: %s", DUMB_WIDTH,
 		    DUMB_HEIGHT, DUMB_BPP, strerror(errno));
 		return stop_here("no buffer");
@@ -251,7 +247,7 @@ int main(int argc, char **argv)
 
 	/* 3: map (fake offset) */
 	mreq.handle = create.handle;
-	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &mreq)) {
+	if (drm_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &mreq)) {
 		tap(0, "map dumb buffer: %s", strerror(errno));
 		return stop_here("no mmap offset");
 	}
@@ -333,7 +329,7 @@ int main(int argc, char **argv)
 
 	/* 10: destroy */
 	dreq.handle = create.handle;
-	ok = !drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &dreq);
+	ok = !drm_ioctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &dreq);
 	tap(ok, "destroy dumb buffer%s%s", ok ? "" : ": ",
 	    ok ? "" : strerror(errno));
 	close(fd);
