@@ -40,6 +40,13 @@
  *
  * A VMA and a fault that waits hold a reference to the BO: its own
  * (ttm_bo_get()) where the target has one, else its GEM object's.
+ *
+ * One exception, where the target still has it (5.10): the driver's
+ * fault_reserve_notify() runs with mmap_lock and the reservation held on
+ * any attempt, as the target's own TTM calls it, and it cannot be told
+ * not to block.  nouveau's may move the BO there and wait for the GPU;
+ * it only trylocks other reservations (no ww ticket), so it cannot
+ * deadlock on one.
  */
 
 #define pr_fmt(fmt) "[TTM] " fmt
@@ -256,11 +263,18 @@ static unsigned long nvlf_io_pfn(struct ttm_buffer_object *bo,
  * and answered every failure with VM_FAULT_OOM, which the page-fault
  * handler does not make an error for the task (pagefault_out_of_memory()
  * in mm/oom_kill.c): the access faults again, for as long as the
- * allocation keeps failing.
+ * allocation keeps failing.  Where TTM still accounts its memory, a fault
+ * allocates past the accounting's lower limit, as the target's own fault
+ * path does (probe ttm_opt_flag_force_alloc.c).
  */
 static vm_fault_t nvlf_populate(struct ttm_buffer_object *bo)
 {
-	struct ttm_operation_ctx ctx = { .interruptible = true };
+	struct ttm_operation_ctx ctx = {
+		.interruptible = true,
+#ifdef NVLF_HAVE_TTM_OPT_FLAG_FORCE_ALLOC
+		.flags = TTM_OPT_FLAG_FORCE_ALLOC,
+#endif
+	};
 	int err;
 
 	if (!bo->ttm)
@@ -289,6 +303,9 @@ static vm_fault_t nvlf_populate(struct ttm_buffer_object *bo)
 }
 
 #ifdef NVLF_HAVE_TTM_FAULT_RESERVE_NOTIFY
+#ifndef NVLF_HAVE_TTM_BO_MOVING
+#error "fault_reserve_notify() without bo->moving: a TTM no probe has seen"
+#endif
 /*
  * The driver's step before a BO is mapped, where TTM still calls it
  * (nouveau moves a VRAM BO into the CPU-visible window there).  With the
@@ -409,10 +426,17 @@ static vm_fault_t nvlf_fault_reserved(struct vm_fault *vmf, pgprot_t prot,
  * @num_prefault: how many pages from the faulting one on to map at once
  * @fault_page_size: pages of a huge fault (PMD or PUD), else 1
  *
- * As below; a huge fault is answered VM_FAULT_FALLBACK: the core MM then
- * faults the range in with pages of the base size.
+ * The caller holds the reservation of the BO (ttm_bo_vm_reserve()).  A
+ * huge fault is answered VM_FAULT_FALLBACK: the core MM then faults the
+ * range in with pages of the base size.  Otherwise the driver's
+ * fault_reserve_notify() runs first, then a pipelined move still in
+ * flight is waited for under the rule at the top of this file.
  *
- * Return: VM_FAULT_FALLBACK for a huge fault, else as below.
+ * Return: VM_FAULT_FALLBACK for a huge fault; VM_FAULT_NOPAGE on success
+ * or when a signal is pending; VM_FAULT_RETRY after a wait without locks,
+ * with the reservation and mmap_lock released (with
+ * FAULT_FLAG_RETRY_NOWAIT: nothing released); VM_FAULT_SIGBUS or
+ * VM_FAULT_OOM on failure.
  */
 vm_fault_t ttm_bo_vm_fault_reserved(struct vm_fault *vmf, pgprot_t prot,
 				    pgoff_t num_prefault,

@@ -206,8 +206,10 @@ int ttm_bo_mmap(struct file *filp, struct vm_area_struct *vma,
 							 struct ttm_buffer_object,
 							 base.vma_node));
 	drm_vma_offset_unlock_lookup(bdev->vma_manager);
-	if (!bo)
+	if (!bo) {
+		pr_err("Could not find buffer object to map\n");
 		return -EINVAL;
+	}
 
 	ret = bdev->driver->verify_access ?
 	      bdev->driver->verify_access(bo, filp) : -EPERM;

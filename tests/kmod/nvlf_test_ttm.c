@@ -293,10 +293,11 @@ static void nvlf_tt_unbind(struct ttm_device *bdev, struct ttm_tt *tt)
  * @bo: the BO, reserved
  * @ctx: the caller's TTM operation context
  *
- * With move_delay_us a move is pipelined: TTM copied the pages already,
- * and the move leaves what ttm_bo_move_accel_cleanup() leaves after a
- * copy by the GPU, a fence that stands for the copy as the exclusive
- * fence and bo->moving.  CPU faults must wait for it.
+ * With move_delay_us a move is pipelined: TTM has switched the placement
+ * already (every placement uses the same pages), and the move leaves
+ * what ttm_bo_move_accel_cleanup() leaves after a copy by the GPU, a
+ * fence that stands for the copy as the exclusive fence and bo->moving.
+ * CPU faults must wait for it.  BOs evicted on the way move at once.
  *
  * Return: 0, or what ttm_bo_validate() returned.
  */
