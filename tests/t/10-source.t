@@ -192,7 +192,7 @@ for v in 7.99.1 5.4.280; do
 	mkheaders "$v+fake-amd64" "$v" "$v-1"
 	t0=$(date +%s)
 	check_fails "Linux ${v%.*}: refused as outside the kernel lines known, with the override" \
-		"$v\+fake-amd64 is Linux ${v%.*}, outside the kernel lines this version knows \(6\.1, .*7\.3\), so our probes do not cover its API; fix: .*NVLF_UNTESTED_KERNEL=1$" \
+		"$v\+fake-amd64 is Linux ${v%.*}, outside the kernel lines this version knows \(5\.10, 6\.1, .*7\.3\), so our probes do not cover its API; fix: .*NVLF_UNTESTED_KERNEL=1$" \
 		"$build" --kver "$v+fake-amd64" --out "$T/o"
 	check "... within a minute ($(( $(date +%s) - t0 ))s), nothing built" \
 		test "$(( $(date +%s) - t0 ))" -lt 60 -a ! -e "$T/o"
@@ -206,6 +206,25 @@ rc=0
 "$top/scripts/nvlf-buildable" "6.6.60+fake-amd64" 2>"$T/between.err" || rc=$?
 check "a series between two known lines (6.6) is not refused as unknown" \
 	sh -c "! grep -q 'outside the kernel lines' '$T/between.err'"
+
+# --- a Debian flavour its line does not list (5.10's -rt kernel is built
+# from a patched source): refused with status 4 and the override; the
+# line's own flavour and a flavour Debian does not have are not
+for f in rt-amd64 amd64 custom; do
+	mkheaders "5.10.262+fake-$f" 5.10.262 5.10.262-1
+done
+rc=0
+"$top/scripts/nvlf-buildable" "5.10.262+fake-rt-amd64" 2>"$T/flavour.err" || rc=$?
+check "5.10's rt-amd64 flavour: refused with status 4 ($rc)" test "$rc" = 4
+check "... in one line that names the flavour to use and the override" \
+	grep -qx "nouveau-lockfix: 5.10.262+fake-rt-amd64 is the rt-amd64 flavour of Linux 5.10, which this version does not support there .*; fix: use the amd64 flavour, or try anyway with NVLF_UNTESTED_KERNEL=1" "$T/flavour.err"
+diag <"$T/flavour.err"
+for f in amd64 custom; do
+	rc=0
+	"$top/scripts/nvlf-buildable" "5.10.262+fake-$f" 2>"$T/flavour.err" || rc=$?
+	check "5.10's $f flavour is not refused for its flavour (status $rc)" \
+		sh -c "! grep -q 'flavour' '$T/flavour.err'"
+done
 
 # A tree that cannot be read: a tar that fails to archive it stands in
 # for an unreadable file (root reads everything).
