@@ -371,7 +371,7 @@ while read -r r; do
 			check "$k0: still has its modules, and linux-source-$series is still $v" \
 				inrel "$r" "dkms status -m $name -v $version -k $k0 | grep -q ': installed' && test \"\$(dpkg-query -W -f='\${Version}' linux-source-$series)\" = '$v'"
 			reused=${reuse%% from *}
-			result "$l" "$f" "$k" build "DKMS autoinstall after $k0, ${secs:-?}s, ${reused:-no objects} reused"
+			result "$l" "$f" "$k" build "DKMS autoinstall after $k0, ${secs:+${secs}s, }${reused:-no objects} reused"
 		else
 			if lowprio inrel "$r" "make install KVER=$k" >"$L/install-$k.log" 2>&1; then
 				ok "$k: make install KVER=$k ($(( $(date +%s) - t0 ))s)"
