@@ -129,7 +129,7 @@ copy_source "$b"
 echo 'EXPORT_SYMBOL(ttm_bo_vm_nvlf_new);' >>"$b/drivers/gpu/drm/ttm/ttm_bo_vm.c"
 t0=$(date +%s)
 check_fails "a ttm_bo_vm.c export that ttm_fault.c lacks stops the build, named, before compiling" \
-	"Linux $uv's ttm_bo_vm.c exports ttm_bo_vm_nvlf_new, which src/ttm_fault.c does not provide" \
+	"Linux $uv's ttm_bo_vm.c exports ttm_bo_vm_nvlf_new, which src/ttm_fault.c and src/ttm_vma.c do not provide" \
 	build_b "$T/o0"
 check "... within a minute ($(( $(date +%s) - t0 ))s), no module" test "$(( $(date +%s) - t0 ))" -lt 60 -a ! -e "$T/o0/ttm.ko"
 
