@@ -47,10 +47,8 @@ eval "$vars"
 ok "the lockdep kernel $NVLF_LOCKDEP_KVER is built ($(( $(date +%s) - t0 ))s)"
 
 k=$NVLF_LOCKDEP_KVER
-o=$top/out/$k-test
 t0=$(date +%s)
-if ! NVLF_KDIR=$NVLF_LOCKDEP_KDIR "$top/scripts/nvlf-build" --kver "$k" \
-	--ksrc "$NVLF_LOCKDEP_SRC" --test-build --out "$o" >"$G/build.log" 2>&1; then
+if ! o=$("$top/tests/lockdep/build-modules" 2>"$G/build.log"); then
 	not_ok "our modules build for $k (test build)"
 	tail -n 30 "$G/build.log" | diag
 	exit 0
