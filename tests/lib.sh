@@ -55,3 +55,44 @@ small_initramfs() {
 small_initramfs_end() {
 	rm -f "$NVLF_INITRAMFS_CONF"
 }
+
+# Background jobs whose exit status is read long after they ended.  bash
+# forgets the status of an ended job when a later child of the shell is
+# given the same PID (pid_max is 32768 on these machines, and an hour of
+# kernel builds wraps it); "wait PID" then fails with 127, "not a child
+# of this shell".  The job writes its status to a file instead.
+# bg_start NAME COMMAND...: run COMMAND in the background as job NAME
+# bg_wait NAME: wait until job NAME has ended; its exit status
+declare -A nvlf_bg_pid
+nvlf_bg_dir=$NVLF_TEST_TMP/bg.$$
+bg_start() {
+	local name=$1
+	shift
+	mkdir -p "$nvlf_bg_dir"
+	rm -f "$nvlf_bg_dir/$name.rc"
+	(
+		rc=0
+		"$@" || rc=$?
+		echo "$rc" >"$nvlf_bg_dir/$name.rc.new"
+		mv "$nvlf_bg_dir/$name.rc.new" "$nvlf_bg_dir/$name.rc"
+	) &
+	nvlf_bg_pid[$name]=$!
+}
+bg_wait() {
+	local pid=${nvlf_bg_pid[$1]:-} f=$nvlf_bg_dir/$1.rc
+	if [ -z "$pid" ]; then
+		echo "bg_wait: no background job named $1 (bg_start it first)" >&2
+		return 125
+	fi
+	wait "$pid" 2>/dev/null || :
+	# bash may have forgotten the job: then it has ended, or its PID is
+	# another process's now; its status file says which
+	while [ ! -f "$f" ] && kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+	done
+	if [ ! -f "$f" ]; then
+		echo "bg_wait: job $1 ended without writing its status (killed?)" >&2
+		return 125
+	fi
+	return "$(cat "$f")"
+}

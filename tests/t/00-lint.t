@@ -88,6 +88,23 @@ check "tests/run: a plan that does not match the points printed is a failure" \
 check "tests/run: a point after the plan is a failure" \
 	sh -c "tail -n 1 '$L/after.out' | grep -qx '2 passed, 1 failed' && grep -q 'plan 1..1, points printed: 2' '$L/after.out'"
 
+# --- the test library: a background job's exit status is read long after
+# it ended (20-lines.t's kernel images, an hour later).  bash forgets the
+# status of an ended job when a later child of the shell is given the
+# same PID (pid_max is 32768 on these machines: an hour of builds wraps
+# it), and "wait PID" then fails with 127.  A bare "wait" makes bash
+# forget in the same way, on purpose, here.
+# shellcheck disable=SC2016 # expanded by the inner shell
+check "plain 'wait PID' loses the status of a job bash forgot (what bg_wait is for)" \
+	bash -c '(exit 3) & p=$!; sleep 0.2; wait; wait $p 2>/dev/null; test $? = 127'
+# shellcheck disable=SC2016 # expanded by the inner shell
+check "bg_wait: a failed job's status after bash forgot the job" \
+	bash -c ". '$top/tests/lib.sh'; bg_start a sh -c 'exit 3'; sleep 0.2; wait; bg_wait a; test \$? = 3"
+check "bg_wait: a job that succeeded, after bash forgot it" \
+	bash -c ". '$top/tests/lib.sh'; bg_start a true; sleep 0.2; wait; bg_wait a"
+check "bg_wait: waits for a job still running" \
+	bash -c ". '$top/tests/lib.sh'; bg_start a sh -c 'sleep 1; echo done >$L/bg.out'; bg_wait a && grep -qx done $L/bg.out"
+
 # --- probes: each names the upstream change it tracks (a block fit for
 # the generated header), its macro after its file name, series that
 # scripts/kernel-lines has, and a macro our code uses (nvlf-probe --check)

@@ -238,11 +238,9 @@ prep_images() {
 	# shellcheck disable=SC2086 # word list by design
 	"$rel/root" "$r" images ${target:+-t "$target"} $imgs && "$rel/root" "$r" reset
 }
-declare -A prep_pid
 for r in $releases; do
 	"$rel/root" "$r" is-host && continue
-	prep_images "$r" >"$L/images-$r.log" 2>&1 &
-	prep_pid[$r]=$!
+	bg_start "images-$r" prep_images "$r" >"$L/images-$r.log" 2>&1
 done
 
 # Guests boot in the background while the next kernel builds: a build
@@ -309,7 +307,7 @@ while read -r r; do
 
 	# The release's kernel images, as its users have them installed.
 	t0=$(date +%s)
-	if [ -z "$host" ] && ! wait "${prep_pid[$r]}"; then
+	if [ -z "$host" ] && ! bg_wait "images-$r"; then
 		not_ok "$r: kernel images installed"
 		diag <"$L/images-$r.log"
 		continue
