@@ -221,12 +221,16 @@ check_probes() {
 provenance_done='6.1 6.12'
 
 # The kernel images of the other releases go in (in the background) while
-# this machine's lines build.
+# this machine's lines build, at the priority of a build that shares the
+# CPUs with a guest: the first ones are needed twenty minutes later, and
+# this machine's first build (apt, its source, its probes) is on the
+# critical path.
 # prep_images R: R's base has the kernel images its users have installed
 # (the point-release line's newest generic one comes later, by apt-get),
 # and a fresh session
 prep_images() {
 	local r=$1 rk prev newest target imgs='' k
+	renice -n 10 -p "$BASHPID" >/dev/null
 	rk=$(awk -v r="$r" '$5 == r && $2 != "cloud-amd64" { print $3 }' "$L/kernels")
 	prev=$(awk -v r="$r" '$5 == r { print $3 }' "$L/previous")
 	newest=''
