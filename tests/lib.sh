@@ -96,3 +96,15 @@ bg_wait() {
 	fi
 	return "$(cat "$f")"
 }
+
+# build_deb DIR: the Debian package as a packager builds it, from what git
+# tracks (a clean copy in DIR/nouveau-lockfix-VERSION), into DIR; the log
+# in DIR/deb.log
+build_deb() {
+	local d
+	d=$1/nouveau-lockfix-$("$top/scripts/nvlf-version")
+	rm -rf "$d"
+	mkdir -p "$d"
+	(cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$d")
+	(cd "$d" && dpkg-buildpackage -us -uc -b) >"$1/deb.log" 2>&1
+}

@@ -88,6 +88,19 @@ check "tests/run: a plan that does not match the points printed is a failure" \
 check "tests/run: a point after the plan is a failure" \
 	sh -c "tail -n 1 '$L/after.out' | grep -qx '2 passed, 1 failed' && grep -q 'plan 1..1, points printed: 2' '$L/after.out'"
 
+# A file with "# tests/run: alongside A.t" runs at the same time as A.t
+# (A.t waits up to 10 s for a sign of it, which a run one after another
+# never gives) and its points follow A.t's.
+# shellcheck disable=SC2016 # the test file's own code
+printf '%s\nfor i in $(seq 100); do [ -e %s ] && break; sleep 0.1; done\ncheck "b ran meanwhile" test -e %s\ndone_testing\n' \
+	"$tap" "$L/b-started" "$L/b-started" >"$L/a.t"
+printf '%s\n# tests/run: alongside a.t\ntouch %s\nok b\ndone_testing\n' "$tap" "$L/b-started" >"$L/b.t"
+rm -f "$L/b-started"
+NVLF_TEST_TMP=$L/runner tests/run --no-deps "$L/b.t" "$L/a.t" >"$L/ab.out" 2>&1 || true
+check "tests/run: a file marked alongside another runs at the same time, its points after the other's" \
+	sh -c "tail -n 1 '$L/ab.out' | grep -qx '2 passed, 0 failed' && grep -A1 '^# --- a\$' '$L/ab.out' | grep -qx 'ok 1 - \[a\] b ran meanwhile' && grep -A1 '^# --- b\$' '$L/ab.out' | grep -qx 'ok 2 - \[b\] b'"
+grep -v '^[0-9]* passed, [0-9]* failed$' "$L/ab.out" | diag
+
 # --- the test library: a background job's exit status is read long after
 # it ended (20-lines.t's kernel images, an hour later).  bash forgets the
 # status of an ended job when a later child of the shell is given the

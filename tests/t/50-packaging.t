@@ -197,13 +197,10 @@ check "after make uninstall: the initramfs of $K1 holds the in-tree modules" ini
 check "after make uninstall: nothing installed" nothing_installed
 
 # --- the Debian package --------------------------------------------------------
-dsrc=$P/deb/$name-$version
-mkdir -p "$dsrc"
-git ls-files -z | xargs -0 cp --parents -t "$dsrc"
-(cd "$dsrc" && dpkg-buildpackage -us -uc -b) >"$P/deb.log" 2>&1 && rc=0 || rc=$?
+build_deb "$P/deb" && rc=0 || rc=$?
 deb=$P/deb/$name-dkms_${version}_all.deb
 check "dpkg-buildpackage makes $(basename "$deb")" test "$rc" = 0 -a -f "$deb"
-[ "$rc" = 0 ] || tail -n 20 "$P/deb.log" | diag
+[ "$rc" = 0 ] || tail -n 20 "$P/deb/deb.log" | diag
 lintian "$deb" >"$P/lintian.log" 2>&1 || true
 check "lintian: no errors" test -z "$(grep '^E:' "$P/lintian.log")"
 diag <"$P/lintian.log"
