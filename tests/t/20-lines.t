@@ -50,32 +50,55 @@ reuse_line=6.12-deb13
 ours_re='ttm srcversion|ttm version|nvlf_ttm faults counter|nouveau srcversion|nouveau version|nouveau publishes|nvlf-status says'
 
 # --- which kernels ------------------------------------------------------------
-t0=$(date +%s)
+# A release's lines resolve there (tests/release/lines asks its apt): this
+# machine's at once; the others' in the background, each with its chroot
+# (debootstrap, a minute or two cold) and its kernel images, while this
+# machine's lines build.
 lines=${NVLF_LINES:-$("$rel/lines" list | awk '{ print $1 }' | paste -sd ' ')}
 # shellcheck disable=SC2086 # word list by design
 releases=$("$rel/lines" list | awk -v l=" $lines " 'index(l, " " $1 " ") { print $3 }' | awk '!seen[$0]++')
-for r in $releases; do
-	if ! "$rel/root" "$r" prepare >"$L/prepare-$r.log" 2>&1; then
-		not_ok "$r: the release is ready to install into"
-		diag <"$L/prepare-$r.log"
+# lines_of R: the lines under test that release R carries
+lines_of() {
+	"$rel/lines" list | awk -v l=" $lines " -v r="$1" 'index(l, " " $1 " ") && $3 == r { print $1 }' | paste -sd ' '
+}
+# resolve_release R: R ready to install into; the kernels of its lines in
+# $L/kernels-R, the ABI before the newest for its line whose upgrade is
+# tested in $L/previous-R; the seconds it took in $L/resolved-R
+resolve_release() {
+	local r=$1 rl u t=$SECONDS
+	rl=$(lines_of "$r")
+	"$rel/root" "$r" prepare || return 1
+	# shellcheck disable=SC2086 # word list by design
+	"$rel/lines" resolve $rl >"$L/kernels-$r.new" || return 1
+	: >"$L/previous-$r"
+	for u in $upgrade_lines; do
+		case " $rl " in
+		*" $u "*) "$rel/lines" previous "$u" >>"$L/previous-$r" || return 1 ;;
+		esac
+	done
+	echo $((SECONDS - t)) >"$L/resolved-$r"
+	mv "$L/kernels-$r.new" "$L/kernels-$r"
+}
+# release_resolved R: R's point for it; its kernels join $L/kernels and
+# $L/previous
+release_resolved() {
+	local what
+	what="$1: its kernel lines ($(lines_of "$1")) resolve to kernels with their exact source"
+	if [ ! -f "$L/kernels-$1" ]; then
+		not_ok "$what"
+		return 1
 	fi
-done
-# shellcheck disable=SC2086 # word list by design
-if ! "$rel/lines" resolve $lines >"$L/kernels" 2>"$L/resolve.log"; then
-	not_ok "every kernel line resolves to a kernel with its exact source"
-	diag <"$L/resolve.log"
-	exit 0
-fi
-ok "every kernel line resolves to a kernel with its exact source ($(( $(date +%s) - t0 ))s)"
-diag <"$L/kernels"
+	ok "$what ($(cat "$L/resolved-$1")s)"
+	diag <"$L/kernels-$1"
+	cat "$L/kernels-$1" >>"$L/kernels"
+	cat "$L/previous-$1" >>"$L/previous"
+}
+: >"$L/kernels"
 : >"$L/previous"
-for u in $upgrade_lines; do
-	case " $lines " in
-	*" $u "*)
-		"$rel/lines" previous "$u" >>"$L/previous" 2>>"$L/resolve.log" ||
-			{ not_ok "$u: an older ABI with its exact source exists"; diag <"$L/resolve.log"; }
-		;;
-	esac
+for r in $releases; do
+	"$rel/root" "$r" is-host || continue
+	resolve_release "$r" >"$L/resolve-$r.log" 2>&1 || true
+	release_resolved "$r" || diag <"$L/resolve-$r.log"
 done
 # upgrade_of R: the line of release R whose upgrade is tested, or nothing
 upgrade_of() {
@@ -229,12 +252,13 @@ provenance_done='6.1 6.12'
 # (the point-release line's newest generic one comes later, by apt-get),
 # and a fresh session
 prep_images() {
-	local r=$1 rk prev newest target imgs='' k
-	renice -n 10 -p "$BASHPID" >/dev/null
-	rk=$(awk -v r="$r" '$5 == r && $2 != "cloud-amd64" { print $3 }' "$L/kernels")
-	prev=$(awk -v r="$r" '$5 == r { print $3 }' "$L/previous")
-	newest=''
-	[ -z "$prev" ] || newest=$(newest_of "$(upgrade_of "$r")")
+	local r=$1 rk prev newest='' u target imgs='' k
+	rk=$(awk '$2 != "cloud-amd64" { print $3 }' "$L/kernels-$r")
+	prev=$(awk '{ print $3 }' "$L/previous-$r")
+	if [ -n "$prev" ]; then
+		u=$(awk '{ print $1; exit }' "$L/previous-$r")
+		newest=$(awk -v l="$u" '$1 == l && $2 == "amd64" { print $3 }' "$L/kernels-$r")
+	fi
 	target=$("$rel/lines" list | awk -v r="$r" '$3 == r { print $4 }' | tr , '\n' | grep -m1 backports || true)
 	for k in $rk $prev; do
 		[ "$k" = "$newest" ] || imgs="$imgs $k"
@@ -242,9 +266,14 @@ prep_images() {
 	# shellcheck disable=SC2086 # word list by design
 	"$rel/root" "$r" images ${target:+-t "$target"} $imgs && "$rel/root" "$r" reset
 }
+# prep_release R: all of R's preparation, in the background
+prep_release() {
+	renice -n 10 -p "$BASHPID" >/dev/null
+	resolve_release "$1" && prep_images "$1"
+}
 for r in $releases; do
 	"$rel/root" "$r" is-host && continue
-	bg_start "images-$r" prep_images "$r" >"$L/images-$r.log" 2>&1
+	bg_start "release-$r" prep_release "$r" >"$L/images-$r.log" 2>&1
 done
 
 # Guests boot in the background while the next kernel builds: a build
@@ -298,6 +327,26 @@ lowprio() {
 
 # --- each release, this machine's first ----------------------------------------
 while read -r r; do
+	host=''
+	"$rel/root" "$r" is-host && host=1
+	# The release's kernels, and their images as its users have them
+	# installed.
+	t0=$(date +%s)
+	if [ -n "$host" ]; then
+		[ -f "$L/kernels-$r" ] || continue
+	else
+		rc=0
+		bg_wait "release-$r" || rc=$?
+		if ! release_resolved "$r"; then
+			diag <"$L/images-$r.log"
+			continue
+		fi
+		if [ "$rc" != 0 ]; then
+			not_ok "$r: kernel images installed"
+			diag <"$L/images-$r.log"
+			continue
+		fi
+	fi
 	rk=$(awk -v r="$r" '$5 == r && $2 != "cloud-amd64" { print $3 }' "$L/kernels")
 	cloud=$(awk -v r="$r" '$5 == r && $2 == "cloud-amd64" { print $3 }' "$L/kernels")
 	prev=''
@@ -305,16 +354,6 @@ while read -r r; do
 	if [ -n "$(upgrade_of "$r")" ]; then
 		prev=$(awk -v r="$r" '$5 == r { print $3 }' "$L/previous")
 		newest=$(newest_of "$(upgrade_of "$r")")
-	fi
-	host=''
-	"$rel/root" "$r" is-host && host=1
-
-	# The release's kernel images, as its users have them installed.
-	t0=$(date +%s)
-	if [ -z "$host" ] && ! bg_wait "images-$r"; then
-		not_ok "$r: kernel images installed"
-		diag <"$L/images-$r.log"
-		continue
 	fi
 	# A clean clone: what git tracks, nothing built.
 	rm -rf "$L/clone"
