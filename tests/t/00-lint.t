@@ -101,6 +101,44 @@ check "tests/run: a file marked alongside another runs at the same time, its poi
 	sh -c "tail -n 1 '$L/ab.out' | grep -qx '2 passed, 0 failed' && grep -A1 '^# --- a\$' '$L/ab.out' | grep -qx 'ok 1 - \[a\] b ran meanwhile' && grep -A1 '^# --- b\$' '$L/ab.out' | grep -qx 'ok 2 - \[b\] b'"
 grep -v '^[0-9]* passed, [0-9]* failed$' "$L/ab.out" | diag
 
+# --- tests/lowest: a background job in a session of its own takes only the
+# CPU nothing else wants.  One busy loop per CPU in this session, one more
+# through tests/lowest, 3 s: it must count less than a quarter of the
+# slowest of the others.  The naive way, setsid and nice -n 19, is caught
+# the same way where the scheduler has autogroups (the session gets its
+# fair share whatever its nice value).
+# spin NAME: count for 3 s into $L/spin-NAME
+cat >"$L/spin" <<'SPIN'
+end=$((SECONDS + 3)) n=0
+while [ $SECONDS -lt $end ]; do n=$((n + 1)); done
+echo "$n" >"$1"
+SPIN
+# spin_share WAY...: the background loop's count over the slowest other's,
+# in percent, when the background one runs through WAY
+spin_share() {
+	local i n min='' c
+	n=$(nproc)
+	rm -f "$L"/spin-*
+	for i in $(seq "$n"); do
+		bash "$L/spin" "$L/spin-$i" &
+	done
+	"$@" bash "$L/spin" "$L/spin-bg" &
+	wait
+	for i in $(seq "$n"); do
+		c=$(cat "$L/spin-$i")
+		if [ -z "$min" ] || [ "$c" -lt "$min" ]; then min=$c; fi
+	done
+	echo $(( $(cat "$L/spin-bg") * 100 / min ))
+}
+share=$(spin_share tests/lowest)
+check "tests/lowest: the background loop got $share% of the others' CPU (< 25%)" test "$share" -lt 25
+if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ]; then
+	share=$(spin_share setsid nice -n 19)
+	check "the naive way (setsid nice -n 19) is caught: $share% (>= 25%)" test "$share" -ge 25
+else
+	skip "the naive way (setsid nice -n 19) is held back here too: no scheduler autogroups"
+fi
+
 # --- the test library: a background job's exit status is read long after
 # it ended (20-lines.t's kernel images, an hour later).  bash forgets the
 # status of an ended job when a later child of the shell is given the
