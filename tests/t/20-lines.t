@@ -102,11 +102,11 @@ for r in $releases; do
 done
 # upgrade_of R: the line of release R whose upgrade is tested, or nothing
 upgrade_of() {
-	awk -v r="$1" '$5 == r { print $1; exit }' "$L/previous"
+	awk '{ print $1; exit }' "$L/previous-$1"
 }
-# newest_of LINE: its newest generic kernel
+# newest_of R: the newest generic kernel of that line
 newest_of() {
-	awk -v l="$1" '$1 == l && $2 == "amd64" { print $3 }' "$L/kernels"
+	awk -v l="$(upgrade_of "$1")" '$1 == l && $2 == "amd64" { print $3 }' "$L/kernels-$1"
 }
 
 # --- helpers ------------------------------------------------------------------
@@ -252,13 +252,10 @@ provenance_done='6.1 6.12'
 # (the point-release line's newest generic one comes later, by apt-get),
 # and a fresh session
 prep_images() {
-	local r=$1 rk prev newest='' u target imgs='' k
+	local r=$1 rk prev newest='' target imgs='' k
 	rk=$(awk '$2 != "cloud-amd64" { print $3 }' "$L/kernels-$r")
 	prev=$(awk '{ print $3 }' "$L/previous-$r")
-	if [ -n "$prev" ]; then
-		u=$(awk '{ print $1; exit }' "$L/previous-$r")
-		newest=$(awk -v l="$u" '$1 == l && $2 == "amd64" { print $3 }' "$L/kernels-$r")
-	fi
+	[ -z "$prev" ] || newest=$(newest_of "$r")
 	target=$("$rel/lines" list | awk -v r="$r" '$3 == r { print $4 }' | tr , '\n' | grep -m1 backports || true)
 	for k in $rk $prev; do
 		[ "$k" = "$newest" ] || imgs="$imgs $k"
@@ -353,7 +350,7 @@ while read -r r; do
 	newest=''
 	if [ -n "$(upgrade_of "$r")" ]; then
 		prev=$(awk -v r="$r" '$5 == r { print $3 }' "$L/previous")
-		newest=$(newest_of "$(upgrade_of "$r")")
+		newest=$(newest_of "$r")
 	fi
 	# A clean clone: what git tracks, nothing built.
 	rm -rf "$L/clone"
