@@ -9,11 +9,32 @@
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NVLF_TEST_TMP=${NVLF_TEST_TMP:-/tmp/nvlf-test}
+export NVLF_TEST_TMP
 mkdir -p "$NVLF_TEST_TMP"
 # shellcheck source-path=SCRIPTDIR source=kernels.sh
 . "$top/tests/kernels.sh"
 # shellcheck source-path=SCRIPTDIR source=lib/tap.sh
 . "$top/tests/lib/tap.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/timing.sh
+. "$top/tests/lib/timing.sh"
+
+# tier_lines LINE...: this tier tests those kernel lines (all of them).  In
+# a run of other lines only (NVLF_LINES: make check LINES=..., one CI job
+# of a matrix per Debian release) it is another job's: its plan is nothing,
+# and it says whose it is.
+tier_lines() {
+	local l
+	[ -n "${NVLF_LINES:-}" ] || return 0
+	for l in "$@"; do
+		case " $NVLF_LINES " in
+		*" $l "*) ;;
+		*)
+			echo "1..0 # SKIP optional: another job's: this tier tests the lines $*, this run NVLF_LINES=$NVLF_LINES"
+			exit 0
+			;;
+		esac
+	done
+}
 
 # check_fails DESCRIPTION REGEX COMMAND...: the command must exit non-zero
 # and print exactly one line of error on stderr, matching REGEX.  make's

@@ -6,25 +6,41 @@
 # (tests/guest/*.sh, busybox ash: tests/vm/mkinitramfs installs this file
 # in every initramfs as /lib/nvlf/tap.sh).  POSIX sh only.
 #
-# It numbers the test points and counts them; done_testing prints the plan
-# "1..N" after the last one.  tests/run (host) and tests/vm/run (guest)
-# require that plan: a script that stops before it printed its plan, or
-# whose plan does not match the points it printed, has failed.
+# It numbers the test points and counts them.  The plan comes from what
+# the script must run, not from what it printed: a script says, as it
+# decides what it must run, how many points that is (tap_expect), and a
+# relayed stream adds its own plan.  done_testing prints that plan "1..N"
+# after the last point.  tests/run (host) and tests/vm/run (guest) require
+# the plan: a script that stops before it printed its plan, or that
+# printed other than the points it planned (one that vanished in a branch
+# nobody counted), has failed.
 #
+#   tap_expect N              N more points must come
 #   ok DESCRIPTION            a passing point:   "ok N - DESCRIPTION"
 #   not_ok DESCRIPTION        a failing point:   "not ok N - DESCRIPTION"
-#   skip REASON               a skipped point:   "ok N # SKIP REASON"
+#   skip REASON               a proof that did not run: "ok N # SKIP REASON";
+#                             a failure in CI (tests/run --ci)
+#   skip_optional REASON      nothing to prove here (an optional tool is
+#                             absent, the archive has no such kernel):
+#                             "ok N # SKIP optional: REASON"
 #   check DESCRIPTION CMD...  one point from CMD's exit status; CMD's output
 #                             (its last 20 lines) as comments if it failed
 #   diag                      stdin as TAP comments ("# ...")
-#   tap_relay PREFIX [xfail]  stdin, another TAP stream, as points of ours
+#   tap_relay PREFIX          stdin, another TAP stream, as points of ours
 #   done_testing              the plan; the last line of a test script
 #   tap_status                exit status 0 when no point failed
-# Counters: tap_n points, tap_failed failed, tap_skipped skipped.
+# Counters: tap_n points, tap_failed failed, tap_skipped skipped,
+# tap_planned the points planned (empty until tap_expect: then the plan is
+# the points printed, for scripts too small to plan).
 
 tap_n=0
 tap_failed=0
 tap_skipped=0
+tap_planned=''
+
+tap_expect() {
+	tap_planned=$((${tap_planned:-0} + $1))
+}
 
 ok() {
 	tap_n=$((tap_n + 1))
@@ -43,6 +59,10 @@ skip() {
 	echo "ok $tap_n # SKIP $*"
 }
 
+skip_optional() {
+	skip "optional: $*"
+}
+
 diag() {
 	sed 's/^/# /'
 }
@@ -58,21 +78,27 @@ check() {
 	fi
 }
 
-# tap_relay PREFIX [xfail]: each point of the TAP stream on stdin (numbered
-# or not) becomes one of ours, "PREFIX: DESCRIPTION" (DESCRIPTION alone for
-# an empty PREFIX), a skip staying a skip.  With xfail, a failing point is
-# expected (a naive mode the tests must catch): it becomes a passing
-# "(expected to fail)" one.  Comments pass as they are, plans and version
-# lines are dropped, anything else becomes a comment.  Sets
-# tap_relay_failed to the number of failing points seen.  Feed it from a
-# file (tap_relay P <FILE), not a pipe: a pipe would run it in a subshell,
-# and the points it relays would not be counted.
+# tap_relay PREFIX: each point of the TAP stream on stdin (numbered or not)
+# becomes one of ours, "PREFIX: DESCRIPTION" (DESCRIPTION alone for an
+# empty PREFIX), a skip staying a skip, a failure a failure (an expected
+# failure is judged before: tests/guest/progs.sh's xfail).  Comments pass
+# as they are, plans and version lines are dropped, anything else becomes
+# a comment.  The stream's own plan joins ours (tap_expect); a stream
+# without one, or whose plan does not match its points, adds one failed
+# point saying so.  Sets
+# tap_relay_failed to the number of failing points seen and
+# tap_relay_points to the number relayed.  Feed it from a file
+# (tap_relay P <FILE), not a pipe: a pipe would run it in a subshell, and
+# the points it relays would not be counted.
 tap_relay() {
 	tap_relay_failed=0
+	tap_relay_points=0
+	tap_relay_plan=''
 	tap_pfx=${1:+$1: }
 	while IFS= read -r tap_line; do
 		case $tap_line in
 		"ok "*|"not ok "*)
+			tap_relay_points=$((tap_relay_points + 1))
 			tap_rest=${tap_line#not }
 			tap_rest=${tap_rest#ok}
 			tap_rest=${tap_rest# }
@@ -97,23 +123,32 @@ tap_relay() {
 				;;
 			*)
 				tap_relay_failed=$((tap_relay_failed + 1))
-				if [ "${2:-}" = xfail ]; then
-					ok "$tap_pfx(expected to fail) $tap_rest"
-				else
-					not_ok "$tap_pfx$tap_rest"
-				fi
+				not_ok "$tap_pfx$tap_rest"
 				;;
 			esac
 			;;
-		"1.."*|"TAP version "*) ;;
+		"1.."*)
+			tap_relay_plan=${tap_line#1..}
+			tap_relay_plan=${tap_relay_plan%%[!0-9]*}
+			;;
+		"TAP version "*) ;;
 		"#"*) echo "$tap_line" ;;
 		*) echo "# $tap_line" ;;
 		esac
 	done
+	if [ -z "$tap_relay_plan" ]; then
+		[ -z "$tap_planned" ] || tap_expect $((tap_relay_points + 1))
+		not_ok "${tap_pfx}its TAP stream ended without a plan ($tap_relay_points points: it stopped early)"
+	elif [ "$tap_relay_plan" != "$tap_relay_points" ]; then
+		[ -z "$tap_planned" ] || tap_expect $((tap_relay_plan + 1))
+		not_ok "${tap_pfx}its plan was 1..$tap_relay_plan, it printed $tap_relay_points points"
+	else
+		[ -z "$tap_planned" ] || tap_expect "$tap_relay_plan"
+	fi
 }
 
 done_testing() {
-	echo "1..$tap_n"
+	echo "1..${tap_planned:-$tap_n}"
 }
 
 tap_status() {
