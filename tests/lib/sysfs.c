@@ -4,7 +4,9 @@
  * lines) and module parameters under /sys/module.
  */
 #include "sysfs.h"
+#include "tap.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,22 @@ bool stat_end(struct stat_delta *s, long *delta)
 		return false;
 	*delta = now - s->before;
 	return true;
+}
+
+void stat_missing(const char *file, const char *fmt, ...)
+{
+	const char *req = getenv("NVLF_REQUIRE_STATS");
+	char what[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (req && !strcmp(req, "1"))
+		tap(0, "%s (cannot read %s, and our module must be loaded here)",
+		    what, file);
+	else
+		tap_skip(file, "%s (cannot read %s)", what, file);
 }
 
 /* The first line of @file into @buf (newline stripped); 0 or -1 */

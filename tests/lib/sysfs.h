@@ -28,6 +28,16 @@ void stat_begin(struct stat_delta *s, const char *file, const char *name);
 /* Growth since stat_begin(); false if the counter cannot be read. */
 bool stat_end(struct stat_delta *s, long *delta);
 
+/*
+ * A point whose proof needs counters of @file that cannot be read.  Where
+ * our module must be loaded (NVLF_REQUIRE_STATS=1: the guest plan's
+ * "ours"), a failure: a guest that runs the distro's ABI-identical ttm.ko
+ * must not pass these proofs by skipping them.  Elsewhere (the reproducer
+ * on a tester's machine, debugfs not mounted) a skip that names the file.
+ */
+__attribute__((format(printf, 2, 3)))
+void stat_missing(const char *file, const char *fmt, ...);
+
 /* The first line of @file into @buf (newline stripped); 0 or -1 */
 int read_line(const char *file, char *buf, size_t len);
 /* /sys/module/MOD/parameters/NAME into @buf (newline stripped); 0 or -1 */

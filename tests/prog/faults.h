@@ -52,25 +52,63 @@ void tbo_destroy(int fd, struct tbo *t);
 int tbo_verify(const struct tbo *t, const uint32_t *map, uint64_t seed,
 	       char *msg, size_t len);
 
-/* A thread that holds a BO's reservation (BO_HOLD) for @ms. */
+/*
+ * A thread that holds a BO's reservation (BO_HOLD) until the test releases
+ * it (holder_release(): a signal ends the hold, BO_HOLD returns -EINTR).
+ * Nothing here waits a guessed time: holder_start() returns once the
+ * reservation is held (the driver's bo_holds counter grew), and a test
+ * releases it on an event (a fault that waits, an access that started).
+ * @ms only bounds a hold whose release never comes (the naive modes).
+ */
 struct holder {
 	int fd;
 	uint32_t handle;
 	uint32_t ms;
-	atomic_int started;
+	atomic_int started, done;
 	int64_t t_start, t_end;
+	int64_t reserved_ns, released_ns;	/* the kernel's, CLOCK_MONOTONIC */
 	int rc;
 	pthread_t th;
 	bool running;
 };
 
-/* Start a BO_HOLD of @ms in a thread; return once it has been issued. */
+/* Start a BO_HOLD of at most @ms; 0 once the reservation is held, or -1
+ * after tap_stop(). */
 int holder_start(struct holder *h, int fd, uint32_t handle, uint32_t ms);
+/* whether the hold is still in place */
+bool holder_holding(struct holder *h);
+/* End the hold now, if it is still in place, and join the thread. */
+void holder_release(struct holder *h);
 void holder_join(struct holder *h);
 
 /*
- * One point: live_bos of nvlf_test comes back to @live0 (within 5 s),
- * "TEST: AFTER live_bos is N (was LIVE0 THEN)"; skipped if not @have.
+ * A thread that releases @h as soon as a fault or access is waiting on
+ * it: when the sum of counters @n1 and @n2 (@n2 may be NULL) of stats file
+ * @file grows past its value at releaser_start().  releaser_join() says
+ * whether it saw that (else the hold ended on its own: the bound @ms).
+ */
+struct releaser {
+	struct holder *h;
+	const char *file, *n1, *n2;
+	long before;
+	bool seen, readable;
+	pthread_t th;
+};
+
+int releaser_start(struct releaser *r, struct holder *h, const char *file,
+		   const char *n1, const char *n2);
+bool releaser_join(struct releaser *r);
+/* Wait until the counters grew or @h ended; true if they grew. */
+bool stat_wait_growth(const char *file, const char *n1, const char *n2,
+		      long before, struct holder *h);
+/* The sum of counters @n1 and @n2 (@n2 may be NULL); -1 if unreadable. */
+long stat_sum(const char *file, const char *n1, const char *n2);
+
+/*
+ * One point: live_bos of nvlf_test comes back to @live0 (TTM may free
+ * BOs from a workqueue: it waits up to 60 s, a bound, not a measure),
+ * "TEST: AFTER live_bos is N (was LIVE0 THEN)"; see stat_missing() if
+ * not @have.
  */
 void live_bos_check(bool have, long live0, const char *test,
 		    const char *after, const char *then);

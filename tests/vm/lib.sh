@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
-# shellcheck disable=SC2154 # top, G: set by tests/lib.sh and the test file
+# shellcheck disable=SC2154 # top, G, tap_planned: set by tests/lib.sh, the test file, tests/lib/tap.sh
 #
 # Host-side helpers for what boots guests (tests/t/40-lockdep.t,
 # tests/release/boot): the test programs built, a guest of
@@ -13,12 +13,22 @@ build_progs() {
 		make -s -C "$top/tools" O="$1" >>"$1/prog.log" 2>&1
 }
 
+# guest_time NAME LOG: the boot time tests/vm/run printed in LOG, to the
+# run's timing table (tests/lib/timing.sh must be sourced)
+guest_time() {
+	local secs
+	secs=$(sed -n 's/^run: .*: boot to power-off \([0-9.]*\)s, .*/\1/p' "$2" | tail -n 1)
+	timing guest "$1" "${secs:-?}"
+}
+
 # guest_result NAME STATUS TAP CONSOLE: the points of a guest run (its TAP
 # file, STATUS the status of tests/vm/boot) as ours, "NAME: ..."; a run
 # that left no TAP is one failed point, with the end of its console.
 guest_result() {
 	local name=$1 rc=$2 tap=$3 console=$4
 	if [ ! -s "$tap" ]; then
+		# in place of the guest's points (a planned caller counts one)
+		[ -z "$tap_planned" ] || tap_expect 1
 		not_ok "$name: the guest ran (run status $rc)"
 		tail -n 50 "$console" | diag
 		return 0
@@ -46,8 +56,10 @@ guest_progs() {
 	[ -z "${GUEST_MODDIR:-}" ] || args+=(--moddir "$GUEST_MODDIR")
 	[ -z "${GUEST_KERNEL:-}" ] || args+=(--kernel "$GUEST_KERNEL")
 	[ -z "${GUEST_SMP:-}" ] || args+=(--smp "$GUEST_SMP")
-	"$top/tests/vm/boot" "${args[@]}" "$@" >/dev/null 2>&1 || rc=$?
+	"$top/tests/vm/boot" "${args[@]}" "$@" >"$G/$name.run.log" 2>&1 || rc=$?
+	guest_time "$name" "$G/$name.run.log"
 	if [ "$rc" = 4 ]; then
+		[ -z "$tap_planned" ] || tap_expect 1
 		not_ok "$name: initramfs"
 		diag <"$G/$name.mk.log"
 		return 2
