@@ -7,7 +7,9 @@
 #                                build and install for KVER
 #   sudo make uninstall          remove the package from DKMS (the in-tree
 #                                modules come back)
-#   make check                   the whole test suite (installs what it needs)
+#   make check [LINES="7.2 7.3"] the whole test suite (installs what it needs);
+#                                LINES: those kernel lines' part only (one
+#                                job of a CI matrix per Debian release)
 #   make abi-check [KVER=...]    compare our ttm.ko's exports with the distro's
 #   sudo make bench              stock ttm.ko against ours in QEMU guests, and
 #                                build times (long; bench/README)
@@ -21,6 +23,10 @@
 KVER ?= $(shell uname -r)
 KSRC ?=
 export KSRC
+# LINES only from make's command line (a terminal exports LINES too)
+ifeq ($(origin LINES),command line)
+export NVLF_LINES := $(LINES)
+endif
 
 .PHONY: all modules dkms-build install uninstall check abi-check clean help
 

@@ -11,13 +11,17 @@
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
+tier_lines 6.1 6.12-deb12
 cd "$top" || exit 2
+# the plan: the run, 2 per boot, 2 on the summary, 7 doctored results
+tap_expect 14
 B=$NVLF_TEST_TMP/bench
 rm -rf "$B"
 mkdir -p "$B"
 k=${NVLF_BENCH_SMOKE_KVER:-${NVLF_TEST_KERNELS%% *}}
 if [ ! -f "$(outdir "$k")/ttm.ko" ]; then
 	not_ok "$k: the bench needs our ttm.ko in $(outdir "$k") (tests/t/25-build.t builds it)"
+	done_testing
 	exit 0
 fi
 
@@ -25,11 +29,11 @@ t0=$(date +%s)
 rc=0
 bench/run --bench guest --smoke --boots 1 --kver "$k" --no-build --out "$B/run" \
 	>"$B/run.log" 2>&1 || rc=$?
-secs=$(($(date +%s) - t0))
+timing step "$k: bench/run --smoke (two boots)" $(($(date +%s) - t0))
 if [ "$rc" = 0 ]; then
-	ok "$k: bench/run --smoke: a stock and an ours boot ran, every figure plausible (${secs}s)"
+	ok "$k: bench/run --smoke: a stock and an ours boot ran, every figure plausible"
 else
-	not_ok "$k: bench/run --smoke exited $rc (${secs}s)"
+	not_ok "$k: bench/run --smoke exited $rc"
 	tail -n 40 "$B/run.log" | diag
 fi
 g=$B/run/guest/$k
