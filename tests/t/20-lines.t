@@ -137,6 +137,11 @@ images() {
 	NVLF_APT_UPDATED=1 "$rel/root" "$r" images ${target:+-t "$target"} $imgs &&
 		"$rel/root" "$r" reset
 }
+# renice_run COMMAND...: COMMAND at a lower priority than the builds
+renice_run() {
+	renice -n 10 -p "$BASHPID" >/dev/null
+	"$@"
+}
 # prep_release R: all of R's preparation (in the background for a chroot:
 # a minute or two of debootstrap, its lines resolved, its packages
 # downloaded and its kernel images installed while this machine's lines
@@ -244,11 +249,6 @@ ere() {
 }
 result() { # LINE FLAVOUR KVER FIELD VALUE
 	echo "$1	$2	$3	$4	$5" >>"$L/results"
-}
-# renice_run COMMAND...: COMMAND at a lower priority than the builds
-renice_run() {
-	renice -n 10 -p "$BASHPID" >/dev/null
-	"$@"
 }
 # mark NAME: whether the points since mark_start (or the last mark) all
 # passed, kept as $L/ok-NAME
@@ -595,7 +595,7 @@ cloud() {
 	cfg=$(relfile "$r" "/lib/modules/$k/build/.config") || cfg=/dev/null
 	ttm=$(sed -n 's/^CONFIG_DRM_TTM=//p' "$cfg") nv=$(sed -n 's/^CONFIG_DRM_NOUVEAU=//p' "$cfg")
 	check "$k: with one line saying why $name is skipped (its .config: CONFIG_DRM_TTM=${ttm:-n}, CONFIG_DRM_NOUVEAU=${nv:-n})" \
-		test -s "$cfg" -a "$(grep -c "^nouveau-lockfix: skipping $(ere "$k"): it has CONFIG_DRM_TTM=${ttm:-n} and CONFIG_DRM_NOUVEAU=${nv:-n}" "$L/cloud-$k.log")" = 1
+		test -s "$cfg" -a "$(grep -cE "^nouveau-lockfix: skipping $(ere "$k"): it has CONFIG_DRM_TTM=${ttm:-n} and CONFIG_DRM_NOUVEAU=${nv:-n}" "$L/cloud-$k.log")" = 1
 	check "$k: nothing installed for it" \
 		inrel "$r" "! dkms status -m $name -k $k | grep -q installed"
 	grep -iE 'dkms|nouveau-lockfix|error' "$L/cloud-$k.log" | diag
@@ -619,7 +619,7 @@ while read -r r; do
 			rl="$rl $l"
 		else
 			not_ok "$l: resolves in $r to kernels with their exact source (status $rc)"
-			diag <"$L/resolve-$l.err" 2>/dev/null
+			[ ! -f "$L/resolve-$l.err" ] || diag <"$L/resolve-$l.err"
 		fi
 		if is_upgrade_line "$l" && [ "$rc" = 0 ]; then
 			tap_expect 1
@@ -645,7 +645,7 @@ while read -r r; do
 		ok "$r: ready: its kernel images, and a clean clone ($n_there files)"
 	else
 		not_ok "$r: ready: its kernel images, and a clean clone (status $rc; $n_there of $n_tracked files there)"
-		diag <"$L/prep-$r.log" 2>/dev/null
+		tail -n 20 "$L/prep-$r.log" 2>/dev/null | diag
 		continue
 	fi
 
@@ -697,7 +697,15 @@ while read -r l f k; do
 	# the others pass
 	tap_expect 2
 	rc=0
-	if [ -f "$L/stock-$k.rc" ]; then guest_points "stock-$k" || rc=$?; else rc=none; fi
+	if [ -f "$L/stock-$k.rc" ]; then
+		rc=$(cat "$L/stock-$k.rc")
+		# its "ours" checks must fail: relayed as expected failures
+		sed -E "s/^not ok ([0-9]+) - ($(ere "$k") stock: ($ours_re))/ok \1 - (expected to fail with the in-tree modules) \2/" \
+			"$L/stock-$k.tap" >"$L/stock-$k.relay"
+		tap_relay "" <"$L/stock-$k.relay"
+	else
+		rc=none
+	fi
 	n_ours=$(grep -Ec "^not ok [0-9]+ - $(ere "$k") stock: ($ours_re)" "$L/stock-$k.tap" 2>/dev/null || true)
 	n_want=$(grep -Ec "^(not )?ok [0-9]+ - $(ere "$k") ours: ($ours_re)" "$L/ours-$k.tap" 2>/dev/null || true)
 	mark_start

@@ -33,11 +33,11 @@ if [ -z "$K1" ] || [ -z "$K2" ]; then
 	done_testing
 	exit 0
 fi
-# the plan: 42 points, 2 per kernel of this machine's lines, 6 on the
+# the plan: 41 points, 2 per kernel of this machine's lines, 6 on the
 # -cloud kernel (1 when the archive has none)
 n_cloud=1
 [ -z "$KC" ] || n_cloud=6
-tap_expect $(( 42 + 2 * $(wc -w <<<"$NVLF_TEST_KERNELS") + n_cloud ))
+tap_expect $(( 41 + 2 * $(wc -w <<<"$NVLF_TEST_KERNELS") + n_cloud ))
 # re TEXT: TEXT as an extended regular expression that matches only it
 re() {
 	printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
@@ -172,14 +172,15 @@ check "$K1: the in-tree modules are back" intree "$K1"
 check "$K1: the initramfs holds the in-tree ttm.ko and nouveau.ko again" initrd_matches "$K1"
 check "dkms install -k $K1 again" dkms install -m "$name" -v "$version" -k "$K1"
 check "$K1: ours again" ours "$K1"
-diag <<<"lifecycle so far: $(( $(date +%s) - t0 ))s"
+timing step "packaging: the DKMS lifecycle for $K1 (install, uninstall, install)" $(( $(date +%s) - t0 ))
 
 # A kernel installed afterwards: its headers' postinst runs dkms autoinstall.
 t0=$(date +%s)
 apt_nvlf --reinstall "linux-headers-$K2" >"$P/k2.log" 2>&1 && rc=0 || rc=$?
 check "installing another kernel's headers ($K2) runs autoinstall for it" \
 	test "$rc" = 0
-check "$K2: ours after autoinstall ($(( $(date +%s) - t0 ))s)" ours "$K2"
+timing step "packaging: the headers of $K2 installed, DKMS autoinstall" $(( $(date +%s) - t0 ))
+check "$K2: ours after autoinstall" ours "$K2"
 check "$K2: the initramfs holds exactly our modules" initrd_matches "$K2"
 
 # The -cloud flavour has no nouveau: skipped, without an error.
@@ -190,7 +191,7 @@ if [ -n "$KC" ]; then
 	apt_nvlf --reinstall "linux-headers-$KC" >"$P/cloud.log" 2>&1 && rc=0 || rc=$?
 	check "installing -cloud headers succeeds (autoinstall does not fail)" test "$rc" = 0
 	check "... with one line saying why $name is skipped there" \
-		test "$(grep -c "^nouveau-lockfix: skipping $(re "$KC"): it has CONFIG_DRM_TTM=${kc_ttm:-n} and CONFIG_DRM_NOUVEAU=${kc_nv:-n}" "$P/cloud.log")" = 1
+		test "$(grep -cE "^nouveau-lockfix: skipping $(re "$KC"): it has CONFIG_DRM_TTM=${kc_ttm:-n} and CONFIG_DRM_NOUVEAU=${kc_nv:-n}" "$P/cloud.log")" = 1
 	check "... and no DKMS error" test -z "$(grep -i 'error' "$P/cloud.log")"
 	grep -E "dkms|$name" "$P/cloud.log" | diag
 	check "... and nothing installed for $KC" not_installed_for "$KC"
@@ -228,6 +229,7 @@ check "lintian: no errors (exit $rc)" test "$rc" = 0 -a -z "$(grep '^E:' "$P/lin
 diag <"$P/lintian.log"
 # ... and it catches one: the same package without its copyright file
 rm -rf "$P/deb-bad"
+mkdir -p "$P/deb-bad"
 rc=0
 if dpkg-deb -R "$deb" "$P/deb-bad/root" 2>"$P/lintian-bad.log" &&
    rm -f "$P/deb-bad/root/usr/share/doc/$name-dkms/copyright" &&
@@ -240,7 +242,8 @@ check "lintian catches a package without its copyright file (exit $rc, E: no-cop
 	test "$rc" = 1 -a -n "$(grep '^E: .*no-copyright-file' "$P/lintian-bad.log")"
 t0=$(date +%s)
 dpkg -i "$deb" >"$P/dpkg-i.log" 2>&1 && rc=0 || rc=$?
-check "dpkg -i builds and installs ($(( $(date +%s) - t0 ))s)" test "$rc" = 0
+timing step "packaging: dpkg -i of the .deb, every kernel built" $(( $(date +%s) - t0 ))
+check "dpkg -i builds and installs" test "$rc" = 0
 [ "$rc" = 0 ] || tail -n 20 "$P/dpkg-i.log" | diag
 for k in $NVLF_TEST_KERNELS; do
 	check "the .deb installed ours for $k" ours "$k"

@@ -83,7 +83,8 @@ lifecycle() {
 	check "$r: start: $name is not in DKMS (20-lines.t uninstalled it)" inrel "test -z \"\$(dkms status -m $name)\""
 	t0=$(date +%s)
 	check "$r: make install KVER=$k again after make uninstall" inrel "make -s install KVER=$k"
-	check "$r: $k: ours ($(( $(date +%s) - t0 ))s)" ours "$k"
+	timing step "packaging in $r: make install KVER=$k again" $(( $(date +%s) - t0 ))
+	check "$r: $k: ours" ours "$k"
 	if dpkg --compare-versions "$dv" ge 3.1; then
 		check "$r: $k: the in-tree modules are kept in DKMS's original_module (dkms $dv)" aside "$k"
 	else
@@ -132,7 +133,8 @@ lifecycle() {
 	t0=$(date +%s)
 	rc=0
 	inrel "dpkg -i $deb" >"$P/dpkg-i.log" 2>&1 || rc=$?
-	check "$r: dpkg -i builds and installs ($(( $(date +%s) - t0 ))s)" test "$rc" = 0
+	timing step "packaging in $r: dpkg -i of the .deb, every kernel built" $(( $(date +%s) - t0 ))
+	check "$r: dpkg -i builds and installs" test "$rc" = 0
 	[ "$rc" = 0 ] || tail -n 20 "$P/dpkg-i.log" | diag
 	grep "^nouveau-lockfix:" "$P/dpkg-i.log" | diag
 	for kk in $kernels; do
