@@ -90,7 +90,7 @@ printf '%s\nok one\nskip not here\ndone_testing\n' "$tap" >"$L/whole.t"
 printf '%s\nok one\nok two\necho 1..3\n' "$tap" >"$L/short.t"
 printf '%s\nok one\ndone_testing\nok two\n' "$tap" >"$L/after.t"
 for t in early whole short after; do
-	NVLF_TEST_TMP=$L/runner NVLF_CI= tests/run --no-deps "$L/$t.t" >"$L/$t.out" 2>&1 || true
+	NVLF_TEST_TMP=$L/runner NVLF_CI='' tests/run --no-deps "$L/$t.t" >"$L/$t.out" 2>&1 || true
 done
 check "tests/run: a test file that exits 0 before its plan is a failure" \
 	sh -c "head -n 1 '$L/early.out' | grep -qx 'TAP version 13' && tail -n 1 '$L/early.out' | grep -qx '1 passed, 1 failed' && grep -q 'not ok 2 - \[early\] test file ended before its plan (stopped early; points printed: 1)' '$L/early.out'"
@@ -111,7 +111,7 @@ printf '%s\nfor i in $(seq 600); do [ -e %s ] && break; sleep 0.1; done\ncheck "
 	"$tap" "$L/b-started" "$L/b-started" >"$L/a.t"
 printf '%s\n# tests/run: alongside a.t\ntouch %s\nok b\ndone_testing\n' "$tap" "$L/b-started" >"$L/b.t"
 rm -f "$L/b-started"
-NVLF_TEST_TMP=$L/runner NVLF_CI= tests/run --no-deps "$L/b.t" "$L/a.t" >"$L/ab.out" 2>&1 || true
+NVLF_TEST_TMP=$L/runner NVLF_CI='' tests/run --no-deps "$L/b.t" "$L/a.t" >"$L/ab.out" 2>&1 || true
 check "tests/run: a file marked alongside another runs at the same time, its points after the other's" \
 	sh -c "tail -n 1 '$L/ab.out' | grep -qx '2 passed, 0 failed' && grep -A1 '^# --- a\$' '$L/ab.out' | grep -qx 'ok 1 - \[a\] b ran meanwhile' && grep -A1 '^# --- b\$' '$L/ab.out' | grep -qx 'ok 2 - \[b\] b'"
 grep -v '^[0-9]* passed, [0-9]* failed$' "$L/ab.out" | diag
@@ -125,7 +125,7 @@ printf 'ok 1 - a\n' >"$L/noplan.tap"
 printf '%s\ntap_expect 1\nok one\ntap_relay r <%s\ntap_relay s <%s\ndone_testing\n' \
 	"$tap" "$L/relayed.tap" "$L/noplan.tap" >"$L/relay.t"
 for t in vanish relay; do
-	NVLF_TEST_TMP=$L/runner NVLF_CI= tests/run --no-deps "$L/$t.t" >"$L/$t.out" 2>&1 || true
+	NVLF_TEST_TMP=$L/runner NVLF_CI='' tests/run --no-deps "$L/$t.t" >"$L/$t.out" 2>&1 || true
 done
 check "tests/run: a planned point that never came fails the file" \
 	sh -c "tail -n 1 '$L/vanish.out' | grep -qx '2 passed, 1 failed' && grep -q 'plan 1..3, points printed: 2' '$L/vanish.out'"
