@@ -375,7 +375,9 @@ check_installed() {
 abi_without_crcs() {
 	local r=$1 k=$2 ttm=$3 sv g rc=0
 	tap_expect 2
-	sv=$(relfile "$r" "/lib/modules/$k/build/Module.symvers") || sv=/nonexistent
+	# /lib/modules/K/build is a link that relfile would follow here, not
+	# in the release: the headers' own directory
+	sv=$(relfile "$r" "/usr/src/linux-headers-$k/Module.symvers") || sv=/nonexistent
 	check "$k: abi-check passes without CRCs (a kernel without MODVERSIONS)" \
 		"$top/scripts/abi-check" "$k" --ko "$ttm" --symvers "$sv"
 	g=$(awk -F'\t' '$3 == "drivers/gpu/drm/ttm/ttm" && $4 == "EXPORT_SYMBOL_GPL" { print $2; exit }' "$sv" 2>/dev/null)
@@ -452,7 +454,7 @@ kernel() {
 		mk=$(relfile "$r" "/var/lib/dkms/$name/$version/$k/x86_64/log/make.log") || mk=/dev/null
 		secs=$(sed -n 's/^# elapsed time: \([0-9]*\):\([0-9]*\):\([0-9]*\)$/\1 \2 \3/p' "$mk" |
 			awk '{ print $1 * 3600 + $2 * 60 + $3 }')
-		reuse=$(sed -n 's/^reuse: //p' "$mk")
+		reuse=$(sed -n 's/^reuse: //p' "$mk" | tail -n 1)
 		# dkms 2.8 logs no elapsed time, only the build's start (line 2)
 		mk_start=$(sed -n 2p "$mk")
 		mk_start=$( [ -n "$mk_start" ] && date -d "$mk_start" +%s 2>/dev/null || echo 0)
@@ -506,7 +508,7 @@ kernel() {
 		if ! "$rel/root" "$r" is-host; then
 			tap_expect 1
 			check "$r: libdrm-dev and pkg-config install there (the test programs' build needs them)" \
-				inrel "$r" "apt-get install -y -qq --no-install-recommends libdrm-dev pkg-config >'$L/libdrm-$r.log' 2>&1 || { tail -n 5 '$L/libdrm-$r.log'; false; }"
+				inrel "$r" "apt-get install -y -qq --no-install-recommends libdrm-dev pkg-config"
 		fi
 		tap_expect 1
 		if inrel "$r" "rm -rf /tmp/nvlf-progs && make -s -C tests/prog O=/tmp/nvlf-progs && make -s -C tools O=/tmp/nvlf-progs" \
@@ -592,7 +594,7 @@ cloud() {
 	inrel "$r" "apt-get install -y --reinstall --no-install-recommends -o APT::Get::Upgrade-By-Source-Package=false linux-headers-$k" \
 		>"$L/cloud-$k.log" 2>&1 || rc=$?
 	check "$k: installing its headers succeeds (DKMS's autoinstall does not fail)" test "$rc" = 0
-	cfg=$(relfile "$r" "/lib/modules/$k/build/.config") || cfg=/dev/null
+	cfg=$(relfile "$r" "/usr/src/linux-headers-$k/.config") || cfg=/dev/null
 	ttm=$(sed -n 's/^CONFIG_DRM_TTM=//p' "$cfg") nv=$(sed -n 's/^CONFIG_DRM_NOUVEAU=//p' "$cfg")
 	check "$k: with one line saying why $name is skipped (its .config: CONFIG_DRM_TTM=${ttm:-n}, CONFIG_DRM_NOUVEAU=${nv:-n})" \
 		test -s "$cfg" -a "$(grep -cE "^nouveau-lockfix: skipping $(ere "$k"): it has CONFIG_DRM_TTM=${ttm:-n} and CONFIG_DRM_NOUVEAU=${nv:-n}" "$L/cloud-$k.log")" = 1
@@ -708,6 +710,7 @@ while read -r l f k; do
 	fi
 	n_ours=$(grep -Ec "^not ok [0-9]+ - $(ere "$k") stock: ($ours_re)" "$L/stock-$k.tap" 2>/dev/null || true)
 	n_want=$(grep -Ec "^(not )?ok [0-9]+ - $(ere "$k") ours: ($ours_re)" "$L/ours-$k.tap" 2>/dev/null || true)
+	n_ours=${n_ours:-0} n_want=${n_want:-0}
 	mark_start
 	check "$k: after uninstall, with the in-tree modules, all $n_want 'ours' checks fail ($n_ours did)" \
 		test "$n_ours" = "$n_want" -a "$n_want" -ge 7
